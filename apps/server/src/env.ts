@@ -1,0 +1,92 @@
+/**
+ * The one place that reads the environment: a zod schema over process.env (and an optional .env),
+ * parsed once at start and frozen. A bad value stops the start with the variable's name.
+ */
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+const bool = z.stringbool({ truthy: ['true', '1', 'yes', 'on'], falsy: ['false', '0', 'no', 'off'] });
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(8000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  ALLOW_PGLITE_IN_PRODUCTION: bool.default(false),
+  MIGRATE_ON_START: bool.default(true),
+  DB_POOL_SIZE: int(1, 200).default(10),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  ALLOWED_HOSTS: list.default(['*']),
+  /** false, true, a hop count, or a comma list of proxy addresses/CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v): boolean | number | string[] => {
+      if (v === 'true' || v === 'false') return v === 'true';
+      if (/^\d+$/.test(v)) return Number(v);
+      return v.split(',').map((x) => x.trim());
+    }),
+  CORS_ORIGINS: list.default([]),
+  BODY_LIMIT: int(1024).default(1024 * 1024),
+  SETTINGS_CACHE_MS: int(0).default(1000),
+  MAINTENANCE: bool.default(false),
+  ALLOW_REGISTRATION: bool.default(false),
+  WORKERS: int(1, 256).default(cpus().length),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_MINUTES: int(1).default(60),
+  REFRESH_TOKEN_TTL_DAYS: int(1).default(7),
+  SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
+});
+
+export type Env = Readonly<z.infer<typeof envSchema>>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses an environment (process.env by default, with .env from the working folder underneath). */
+export function loadEnv(source?: NodeJS.ProcessEnv): Env {
+  let vars = source;
+  if (!vars) {
+    loadDotenv({ quiet: true });
+    vars = process.env;
+  }
+  // Empty strings mean "unset" (as `FOO= pnpm start` does).
+  const cleaned = Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production') {
+    if (!env.JWT_SECRET)
+      throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production');
+    if (!env.DATABASE_URL && !env.ALLOW_PGLITE_IN_PRODUCTION) {
+      throw new ConfigError(
+        'Invalid configuration:\n  DATABASE_URL: required in production (or set ALLOW_PGLITE_IN_PRODUCTION=true)',
+      );
+    }
+  }
+  return Object.freeze(env);
+}

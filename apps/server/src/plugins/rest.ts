@@ -1,0 +1,72 @@
+import { type AppRouter, type Context, type LecternErrorData, procedureMeta } from '@lectern/api';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
+import { MAINTENANCE_HTML, maintenanceBody, wantsHtml } from '../errors.ts';
+
+interface BridgeErrorBody {
+  message?: string;
+  data?: LecternErrorData;
+}
+
+export interface RestPluginOptions {
+  router: AppRouter;
+  createContext: (req: FastifyRequest) => Promise<Context>;
+}
+
+/**
+ * The REST door: trpc-to-openapi under /api. The bridge writes its own error body; an onSend hook in
+ * this scope rewrites it into api.md's shapes (field map, {detail, code}, maintenance body).
+ */
+export async function restPlugin(app: FastifyInstance, opts: RestPluginOptions): Promise<void> {
+  // The bridge merges a JSON body into an object: an array or a scalar would arrive as {0: …}.
+  app.addHook('preHandler', async (request, reply) => {
+    const body = request.body;
+    if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+      return reply.code(400).send({ non_field_errors: ['Invalid data. Expected a JSON object.'] });
+    }
+  });
+
+  app.addHook('onSend', async (request, reply: FastifyReply, payload) => {
+    if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
+    let parsed: BridgeErrorBody;
+    try {
+      parsed = JSON.parse(payload) as BridgeErrorBody;
+    } catch {
+      return payload;
+    }
+    const data = parsed.data;
+    if (!data || typeof data.code !== 'string') return payload;
+    reply.code(data.httpStatus);
+    if (data.retryAfter !== null) reply.header('Retry-After', String(data.retryAfter));
+    if (data.code === 'MAINTENANCE_MODE') {
+      reply.header('Retry-After', '60');
+      if (wantsHtml(request)) {
+        reply.type('text/html; charset=utf-8');
+        return MAINTENANCE_HTML;
+      }
+      return JSON.stringify(maintenanceBody);
+    }
+    if (data.fields) return JSON.stringify(data.fields);
+    return JSON.stringify({ detail: parsed.message ?? 'Error.', code: data.code });
+  });
+
+  await app.register(fastifyTRPCOpenApiPlugin, {
+    basePath: '/api',
+    router: opts.router,
+    createContext: ({ req }: { req: FastifyRequest }) => opts.createContext(req),
+    responseMeta: ({
+      ctx,
+      paths,
+      errors,
+    }: {
+      ctx?: Context;
+      paths?: readonly string[];
+      errors: readonly unknown[];
+    }) => {
+      if (errors.length > 0) return {};
+      const status =
+        ctx?.http.status ?? (paths?.[0] ? procedureMeta(paths[0])?.successStatus : undefined) ?? 200;
+      return { status, headers: ctx?.http.headers ?? {} };
+    },
+  });
+}

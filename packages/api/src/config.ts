@@ -1,0 +1,10 @@
+/** What the API layer needs from the server's configuration (the server's env maps onto it). */
+export interface ApiConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  version: string;
+  jwtSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Absolute base for URLs in responses; else each request's own host. */
+  publicUrl: string | undefined;
+}

@@ -1,0 +1,24 @@
+import type { LecternMeta } from '../trpc.ts';
+import { router } from '../trpc.ts';
+import { systemRouter } from './system/router.ts';
+
+export const appRouter = router({
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+type ProcedureRecord = Record<string, { _def: { meta?: LecternMeta } } | undefined>;
+
+/** A procedure's meta by its dotted path ("system.health"). */
+export function procedureMeta(path: string): LecternMeta | undefined {
+  return (appRouter._def.procedures as unknown as ProcedureRecord)[path]?._def.meta;
+}
+
+/** Every procedure's dotted path with its meta. */
+export function allProcedureMeta(): Array<[string, LecternMeta | undefined]> {
+  return Object.entries(appRouter._def.procedures as unknown as ProcedureRecord).map(([p, v]) => [
+    p,
+    v?._def.meta,
+  ]);
+}

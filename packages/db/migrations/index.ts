@@ -1,0 +1,9 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_settings.ts';
+import * as m0002 from './0002_users.ts';
+
+/** Every migration, in order. A new file is added here with the next number; names never change. */
+export const migrations: Record<string, Migration> = {
+  '0001_settings': m0001,
+  '0002_users': m0002,
+};
