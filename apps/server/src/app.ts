@@ -17,8 +17,11 @@ import type { Env } from './env.ts';
 import { restError, sendMaintenance } from './errors.ts';
 import { buildOpenApiDocument, healthCheckPath } from './openapi.ts';
 import { docsPlugin } from './plugins/docs.ts';
+import { mediaPlugin } from './plugins/media.ts';
 import { restPlugin } from './plugins/rest.ts';
 import { trpcPlugin } from './plugins/trpc.ts';
+import { uploadsPlugin } from './plugins/uploads.ts';
+import { uploadPaths, uploadRoutes } from './routes/uploads.ts';
 
 export interface AppDeps {
   env: Env;
@@ -106,6 +109,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (known) return reply.code(known.status).send({ detail: error.message, code: known.code });
+    const fieldErrors = (error as { fieldErrors?: Record<string, string[]> }).fieldErrors;
+    if (fieldErrors) return reply.code(400).send(fieldErrors);
     if (error.validation) {
       return reply.code(400).send({ non_field_errors: [error.message] });
     }
@@ -136,10 +141,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(health.status === 'healthy' ? 200 : 503).send(health);
   });
 
-  const document = buildOpenApiDocument(appRouter, { ...healthCheckPath });
+  const document = buildOpenApiDocument(appRouter, { ...healthCheckPath, ...uploadPaths });
   await app.register(docsPlugin, { document });
 
-  // Multipart routes (uploads) register here, before the REST bridge's /api/* wildcard.
+  await app.register(mediaPlugin, { root: env.MEDIA_ROOT });
+  // Multipart routes register before the REST bridge's /api/* wildcard.
+  await app.register(uploadsPlugin, {
+    routes: uploadRoutes,
+    maxFileBytes: env.UPLOAD_MAX_BYTES,
+    maxFieldBytes: env.BODY_LIMIT,
+  });
 
   await app.register(trpcPlugin, {
     router: appRouter,

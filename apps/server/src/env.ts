@@ -56,9 +56,12 @@ export const envSchema = z.object({
   ACCESS_TOKEN_TTL_MINUTES: int(1).default(60),
   REFRESH_TOKEN_TTL_DAYS: int(1).default(7),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
+  /** Uploaded files; defaults to DATA_DIR/media. */
+  MEDIA_ROOT: z.string().min(1).optional(),
+  UPLOAD_MAX_BYTES: int(1).default(10 * 1024 * 1024),
 });
 
-export type Env = Readonly<z.infer<typeof envSchema>>;
+export type Env = Readonly<z.infer<typeof envSchema> & { MEDIA_ROOT: string }>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -88,5 +91,5 @@ export function loadEnv(source?: NodeJS.ProcessEnv): Env {
       );
     }
   }
-  return Object.freeze(env);
+  return Object.freeze({ ...env, MEDIA_ROOT: env.MEDIA_ROOT ?? path.join(env.DATA_DIR, 'media') });
 }

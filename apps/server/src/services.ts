@@ -1,4 +1,4 @@
-import { type Services, SettingsService } from '@lectern/api';
+import { LocalDiskStorage, type Services, SettingsService } from '@lectern/api';
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
@@ -10,5 +10,6 @@ export async function createServices(db: Kysely<Database>, env: Env): Promise<Se
     allow_registration: env.ALLOW_REGISTRATION,
   });
   await settings.ensure();
-  return { settings };
+  const storage = new LocalDiskStorage(env.MEDIA_ROOT);
+  return { settings, storage };
 }

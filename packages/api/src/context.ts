@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ApiConfig } from './config.ts';
 import { findActiveUserById } from './queries/users.ts';
 import type { SettingsService } from './services/settings.ts';
+import type { Storage } from './services/storage.ts';
 import { verifyAccessToken } from './services/tokens.ts';
 
 export interface AuthUser {
@@ -18,6 +19,7 @@ export interface AuthUser {
 /** Long-lived collaborators, built once per server (later areas add mail, storage, …). */
 export interface Services {
   settings: SettingsService;
+  storage: Storage;
 }
 
 /** Facts about the HTTP request that procedures may need, with no HTTP library types. */

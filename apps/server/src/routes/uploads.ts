@@ -1,0 +1,9 @@
+import type { UploadRoute } from '../plugins/uploads.ts';
+
+/**
+ * Every multipart route (JSON or multipart on one path). Each area adds its entries here; their
+ * OpenAPI operations go in `uploadPaths` below (they replace the bridge's JSON-only operation).
+ */
+export const uploadRoutes: UploadRoute[] = [];
+
+export const uploadPaths: Record<string, Record<string, Record<string, unknown>>> = {};

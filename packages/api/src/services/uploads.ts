@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
+import { LecternError } from '../errors.ts';
+import type { Storage } from './storage.ts';
+
+/** A file part of a multipart request, already buffered within the size limit by the server. */
+export interface IncomingFile {
+  /** The client's file name: kept only as metadata (gallery `title` default), never as a path. */
+  filename: string;
+  data: Uint8Array;
+}
+
+export interface StoredUpload {
+  key: string;
+  contentType: string;
+  ext: string;
+  size: number;
+  originalName: string;
+}
+
+/** Images accepted for pictures and thumbnails, by their bytes. */
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif']);
+
+/** The gallery's allow-list by detected content (HTML, SVG and executables are never on it). */
+const GALLERY_TYPES = new Set([
+  ...IMAGE_TYPES,
+  'application/pdf',
+  'application/zip',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/vnd.oasis.opendocument.spreadsheet',
+  'application/vnd.oasis.opendocument.presentation',
+  'application/msword',
+  'application/vnd.ms-excel',
+  'application/vnd.ms-powerpoint',
+  'application/x-cfb',
+]);
+
+export type UploadKind = 'image' | 'gallery';
+
+/** Text that is plainly text: valid UTF-8, no NUL, no markup that a browser would render as a page. */
+function sniffPlainText(data: Uint8Array, filename: string): { mime: string; ext: string } | undefined {
+  if (data.length === 0) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return undefined;
+  }
+  if (text.includes('\u0000')) return undefined;
+  const head = text.slice(0, 2048).trimStart().toLowerCase();
+  if (
+    /^<(!doctype|html|svg|\?xml|script|body|head|iframe)/.test(head) ||
+    /<(script|svg|html)[\s>]/.test(head)
+  ) {
+    return undefined;
+  }
+  return filename.toLowerCase().endsWith('.csv')
+    ? { mime: 'text/csv', ext: 'csv' }
+    : { mime: 'text/plain', ext: 'txt' };
+}
+
+/** What the bytes are, or a 415. */
+export async function detectType(
+  file: IncomingFile,
+  kind: UploadKind,
+): Promise<{ mime: string; ext: string }> {
+  const detected = await fileTypeFromBuffer(file.data);
+  const allowed = kind === 'image' ? IMAGE_TYPES : GALLERY_TYPES;
+  if (detected && allowed.has(detected.mime)) return { mime: detected.mime, ext: detected.ext };
+  if (!detected && kind === 'gallery') {
+    const text = sniffPlainText(file.data, file.filename);
+    if (text) return text;
+  }
+  throw new LecternError({
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message:
+      kind === 'image'
+        ? 'Upload a valid image: JPEG, PNG, WebP, GIF or AVIF.'
+        : 'This type of file is not allowed.',
+  });
+}
+
+/**
+ * Checks the file by its content and stores it under a generated key. `keyFor` receives a fresh
+ * uuid and the detected extension, e.g. `(id, ext) => \`${slug}/profile-${id}.${ext}\``.
+ */
+export async function storeUpload(
+  storage: Storage,
+  file: IncomingFile,
+  kind: UploadKind,
+  keyFor: (id: string, ext: string) => string,
+): Promise<StoredUpload> {
+  const { mime, ext } = await detectType(file, kind);
+  const key = keyFor(randomUUID(), ext);
+  await storage.save(key, file.data);
+  return { key, contentType: mime, ext, size: file.data.length, originalName: file.filename };
+}
+
+/**
+ * Runs `work` with a stored upload; if `work` fails, the file is removed so no orphan is left behind.
+ */
+export async function withUpload<T>(
+  storage: Storage,
+  upload: StoredUpload | null,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (upload) await storage.delete(upload.key);
+    throw error;
+  }
+}
