@@ -1,0 +1,177 @@
+/**
+ * Real server processes on one PostgreSQL database: settings propagate between instances through the
+ * database; SIGTERM shuts down cleanly; the production cluster restarts a worker that dies.
+ * PostgreSQL only: PGlite lives inside a single process by design.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { signAccessToken } from '@lectern/api';
+import { openTestDb, type TestDb } from '@lectern/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertUser, TEST_JWT_SECRET } from './helpers.ts';
+
+const serverDir = path.resolve(import.meta.dirname, '..');
+const onPostgres = process.env.LECTERN_TEST_DB === 'postgres';
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as { port: number }).port;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+async function startServer(env: Record<string, string>): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
+    try {
+      const res = await fetch(`${url}/health-check/`);
+      if (res.status === 200) return { child, url, output: () => out };
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not become healthy:\n${out}`);
+}
+
+async function stop(proc: Proc, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (proc.child.exitCode !== null) return proc.child.exitCode;
+  proc.child.kill(signal);
+  const [code] = (await once(proc.child, 'exit')) as [number | null];
+  return code;
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+describe.runIf(onPostgres)('server processes on one PostgreSQL', () => {
+  let testDb: TestDb;
+  let dataDir: string;
+  let common: Record<string, string>;
+  const procs: Proc[] = [];
+
+  beforeAll(async () => {
+    testDb = await openTestDb();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'lectern-proc-'));
+    common = {
+      DATABASE_URL: testDb.databaseUrl ?? '',
+      JWT_SECRET: TEST_JWT_SECRET,
+      DATA_DIR: dataDir,
+      SETTINGS_CACHE_MS: '1000',
+    };
+  });
+  afterAll(async () => {
+    for (const p of procs) await stop(p, 'SIGKILL');
+    await testDb.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('a second instance sees maintenance switched on through the first (within the cache time)', async () => {
+    const a = await startServer({ ...common, NODE_ENV: 'development' });
+    const b = await startServer({ ...common, NODE_ENV: 'development' });
+    procs.push(a, b);
+    const admin = await insertUser(testDb, { is_superuser: true });
+    const patch = await fetch(`${a.url}/api/system/settings/`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ maintenance: true }),
+    });
+    expect(patch.status).toBe(200);
+
+    const deadline = Date.now() + 5_000;
+    let seen: Response | undefined;
+    while (Date.now() < deadline) {
+      const res = await fetch(`${b.url}/health-check/`);
+      if (res.status === 503) {
+        seen = res;
+        break;
+      }
+      await sleep(100);
+    }
+    expect(seen, 'instance B never saw maintenance mode').toBeDefined();
+    expect(await seen?.json()).toEqual({
+      detail: 'The site is under maintenance. Please try again later.',
+      key: 'MAINTENANCE_MODE',
+      CODE: 'MAT503',
+    });
+
+    // Switch it back through B; A follows.
+    const off = await fetch(`${b.url}/api/system/settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ maintenance: false }),
+    });
+    expect(off.status).toBe(200);
+    await expect
+      .poll(async () => (await fetch(`${a.url}/health-check`)).status, { timeout: 5_000, interval: 100 })
+      .toBe(200);
+
+    expect(await stop(a)).toBe(0);
+    expect(a.output()).toContain('shutting down');
+    expect(await stop(b)).toBe(0);
+  });
+
+  it('in production, runs WORKERS processes and replaces one that dies', async () => {
+    const prod = await startServer({ ...common, NODE_ENV: 'production', WORKERS: '2' });
+    procs.push(prod);
+    const primary = prod.child.pid ?? 0;
+    await expect.poll(() => childPids(primary).length, { timeout: 15_000 }).toBe(2);
+    const [victim] = childPids(primary);
+    process.kill(victim ?? 0, 'SIGKILL');
+    await expect
+      .poll(() => childPids(primary).filter((p) => p !== victim).length, { timeout: 15_000, interval: 200 })
+      .toBe(2);
+    await expect
+      .poll(async () => (await fetch(`${prod.url}/health-check/`)).status, { timeout: 15_000 })
+      .toBe(200);
+    // Tokens signed with the configured secret work on every worker.
+    const admin = await insertUser(testDb, { is_superuser: true });
+    const token = await signAccessToken(TEST_JWT_SECRET, admin.id, 60);
+    for (let i = 0; i < 4; i++) {
+      const res = await fetch(`${prod.url}/api/system/settings`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(await stop(prod)).toBe(0);
+    expect(prod.output()).toContain('starting another');
+  });
+});
