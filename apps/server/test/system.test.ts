@@ -52,6 +52,11 @@ describe('system: health, errors, settings, maintenance', () => {
     expect(tooLarge.statusCode).toBe(413);
     expect(tooLarge.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
 
+    const wrongMethod = await t.app.inject({ method: 'DELETE', url: '/api/system/health/' });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.json()).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+    expect(wrongMethod.headers.allow).toBe('GET');
+
     const array = await t.app.inject({
       method: 'PATCH',
       url: '/api/system/settings',

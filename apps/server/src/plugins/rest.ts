@@ -1,7 +1,38 @@
-import { type AppRouter, type Context, type LecternErrorData, procedureMeta } from '@lectern/api';
+import {
+  type AppRouter,
+  allProcedureMeta,
+  type Context,
+  type LecternErrorData,
+  procedureMeta,
+} from '@lectern/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import { MAINTENANCE_HTML, maintenanceBody, wantsHtml } from '../errors.ts';
+
+interface RestRoute {
+  method: string;
+  pattern: RegExp;
+}
+
+/** Every REST path of the router as a regex (`/users/{slug}` → `^/api/users/[^/]+/?$`). */
+function restRoutes(): RestRoute[] {
+  const routes: RestRoute[] = [];
+  for (const [, meta] of allProcedureMeta()) {
+    const openapi = meta?.openapi;
+    if (!openapi || openapi.enabled === false) continue;
+    const source = openapi.path
+      .split('/')
+      .map((seg) => (/^\{.+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/');
+    routes.push({ method: openapi.method, pattern: new RegExp(`^/api${source}/?$`) });
+  }
+  return routes;
+}
+
+function allowedMethods(routes: RestRoute[], url: string): string[] {
+  const pathname = url.split('?')[0] ?? '';
+  return [...new Set(routes.filter((r) => r.pattern.test(pathname)).map((r) => r.method))];
+}
 
 interface BridgeErrorBody {
   message?: string;
@@ -18,6 +49,13 @@ export interface RestPluginOptions {
  * this scope rewrites it into api.md's shapes (field map, {detail, code}, maintenance body).
  */
 export async function restPlugin(app: FastifyInstance, opts: RestPluginOptions): Promise<void> {
+  const routes = restRoutes();
+  // The bridge rewrites request.url (and the raw URL) to strip /api; keep the one the client sent.
+  const clientUrl = new WeakMap<FastifyRequest, string>();
+  app.addHook('onRequest', async (request) => {
+    clientUrl.set(request, request.url);
+  });
+
   // The bridge merges a JSON body into an object: an array or a scalar would arrive as {0: …}.
   app.addHook('preHandler', async (request, reply) => {
     const body = request.body;
@@ -47,6 +85,17 @@ export async function restPlugin(app: FastifyInstance, opts: RestPluginOptions):
       return JSON.stringify(maintenanceBody);
     }
     if (data.fields) return JSON.stringify(data.fields);
+    if (data.code === 'NOT_FOUND' && data.path === undefined) {
+      // No procedure matched: a known path with another method is a 405, not a 404.
+      const allowed = allowedMethods(routes, clientUrl.get(request) ?? '');
+      if (allowed.length > 0) {
+        reply.code(405).header('Allow', allowed.join(', '));
+        return JSON.stringify({
+          detail: `Method "${request.method}" not allowed.`,
+          code: 'METHOD_NOT_ALLOWED',
+        });
+      }
+    }
     return JSON.stringify({ detail: parsed.message ?? 'Error.', code: data.code });
   });
 
