@@ -186,3 +186,47 @@ describe('input coercion', () => {
     expect(settings.json()).toEqual({ maintenance: false, allow_registration: false });
   });
 });
+
+describe('HTTP hygiene: hosts, CORS, security headers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      ALLOWED_HOSTS: 'cms.example.com,localhost',
+      CORS_ORIGINS: 'https://app.example.com',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'p'.repeat(40),
+      ALLOW_PGLITE_IN_PRODUCTION: 'true',
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses a Host that is not allowed', async () => {
+    const bad = await t.app.inject({ url: '/health-check/', headers: { host: 'evil.example.net' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toEqual({ detail: 'Invalid Host header.', code: 'INVALID_HOST' });
+    const good = await t.app.inject({ url: '/health-check/', headers: { host: 'cms.example.com' } });
+    expect(good.statusCode).toBe(200);
+  });
+
+  it('answers CORS only for configured origins, and sends security headers with HSTS in production', async () => {
+    const preflight = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/api/system/health/',
+      headers: {
+        host: 'localhost',
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'GET',
+      },
+    });
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    const other = await t.app.inject({
+      url: '/api/system/health/',
+      headers: { host: 'localhost', origin: 'https://other.example.com' },
+    });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect(other.headers['x-content-type-options']).toBe('nosniff');
+    expect(other.headers['strict-transport-security']).toContain('max-age=');
+  });
+});
