@@ -30,5 +30,10 @@ export function apiConfigFrom(env: Env, jwtSecret: string): ApiConfig {
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_MINUTES * 60,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_DAYS * 86_400,
     publicUrl: env.PUBLIC_URL,
+    refreshRotation: env.REFRESH_ROTATION,
+    refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
+    otpTtlMinutes: env.OTP_TTL_MINUTES,
+    otpMaxAttempts: env.OTP_MAX_ATTEMPTS,
+    otpResendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
   };
 }

@@ -59,6 +59,47 @@ export const envSchema = z.object({
   /** Uploaded files; defaults to DATA_DIR/media. */
   MEDIA_ROOT: z.string().min(1).optional(),
   UPLOAD_MAX_BYTES: int(1).default(10 * 1024 * 1024),
+  // Accounts
+  /** Refresh tokens rotate on every use; false keeps the seed's behaviour (refresh returns only `access`). */
+  REFRESH_ROTATION: bool.default(true),
+  /** A spent refresh token presented again within this many seconds is refused without revoking its family. */
+  REFRESH_REUSE_GRACE_SECONDS: int(0, 300).default(10),
+  OTP_TTL_MINUTES: int(1, 1440).default(10),
+  OTP_MAX_ATTEMPTS: int(1, 100).default(5),
+  OTP_RESEND_COOLDOWN_SECONDS: int(0, 3600).default(60),
+  /** `owasp` (argon2id m=19456 KiB, t=2, p=1); `fast` is a cheap profile accepted only with NODE_ENV=test. */
+  PASSWORD_HASH_PROFILE: z.enum(['owasp', 'fast']).default('owasp'),
+  /** smtp://user:pass@host:port (smtps:// for TLS); unset → .eml files under DATA_DIR/outbox. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Lectern <no-reply@localhost>'),
+  /** The superuser seeded on the embedded database's first start (password generated when unset). */
+  ADMIN_EMAIL: z.email().default('admin@localhost.localdomain'),
+  ADMIN_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z0-9@.+_-]{3,150}$/)
+    .default('admin'),
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+  RATE_LIMIT_ENABLED: bool.default(true),
+  /** The window every RATE_LIMIT_* cap counts over. */
+  RATE_LIMIT_WINDOW_SECONDS: int(1).default(900),
+  RATE_LIMIT_LOGIN_PER_IP: int(1).default(50),
+  RATE_LIMIT_LOGIN_PER_EMAIL: int(1).default(20),
+  RATE_LIMIT_REGISTER_PER_IP: int(1).default(20),
+  RATE_LIMIT_REGISTER_PER_EMAIL: int(1).default(5),
+  RATE_LIMIT_RESEND_PER_IP: int(1).default(20),
+  RATE_LIMIT_RESEND_PER_EMAIL: int(1).default(5),
+  RATE_LIMIT_FORGET_PER_IP: int(1).default(20),
+  RATE_LIMIT_FORGET_PER_EMAIL: int(1).default(5),
+  RATE_LIMIT_VERIFY_PER_IP: int(1).default(50),
+  RATE_LIMIT_VERIFY_PER_EMAIL: int(1).default(20),
+  RATE_LIMIT_RESET_PER_IP: int(1).default(50),
+  RATE_LIMIT_RESET_PER_EMAIL: int(1).default(20),
+  /** Failed logins for one address (known or not) before it is locked for LOGIN_LOCKOUT_MINUTES. */
+  LOGIN_LOCKOUT_FAILURES: int(1).default(5),
+  LOGIN_LOCKOUT_MINUTES: int(1).default(15),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema> & { MEDIA_ROOT: string }>;
@@ -82,6 +123,11 @@ export function loadEnv(source?: NodeJS.ProcessEnv): Env {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  if (env.PASSWORD_HASH_PROFILE === 'fast' && env.NODE_ENV !== 'test') {
+    throw new ConfigError(
+      'Invalid configuration:\n  PASSWORD_HASH_PROFILE: "fast" is only allowed with NODE_ENV=test',
+    );
+  }
   if (env.NODE_ENV === 'production') {
     if (!env.JWT_SECRET)
       throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required in production');

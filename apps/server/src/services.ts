@@ -1,7 +1,32 @@
-import { LocalDiskStorage, type Services, SettingsService } from '@lectern/api';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  LocalDiskStorage,
+  type MailLog,
+  MailService,
+  PasswordHasher,
+  RateLimiter,
+  type Services,
+  SettingsService,
+} from '@lectern/api';
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** Log lines of the services built before Fastify's logger exists, at the configured level. */
+function serviceLog(env: Env): MailLog {
+  const at = LEVELS.indexOf(env.LOG_LEVEL);
+  return {
+    info: (message) => {
+      if (at <= LEVELS.indexOf('info')) console.log(message);
+    },
+    error: (message, error) => {
+      if (at <= LEVELS.indexOf('error')) console.error(message, error);
+    },
+  };
+}
 
 /** Builds the long-lived collaborators every request shares. */
 export async function createServices(db: Kysely<Database>, env: Env): Promise<Services> {
@@ -10,6 +35,28 @@ export async function createServices(db: Kysely<Database>, env: Env): Promise<Se
     allow_registration: env.ALLOW_REGISTRATION,
   });
   await settings.ensure();
+  await mkdir(env.MEDIA_ROOT, { recursive: true });
   const storage = new LocalDiskStorage(env.MEDIA_ROOT);
-  return { settings, storage };
+  const passwords = new PasswordHasher(env.PASSWORD_HASH_PROFILE);
+  const mail = new MailService({
+    from: env.MAIL_FROM,
+    smtpUrl: env.SMTP_URL,
+    outboxDir: path.join(env.DATA_DIR, 'outbox'),
+    logOutbox: env.NODE_ENV === 'development',
+    log: serviceLog(env),
+  });
+  const rateLimits = new RateLimiter(db, {
+    enabled: env.RATE_LIMIT_ENABLED,
+    windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+    caps: {
+      login: { perIp: env.RATE_LIMIT_LOGIN_PER_IP, perEmail: env.RATE_LIMIT_LOGIN_PER_EMAIL },
+      register: { perIp: env.RATE_LIMIT_REGISTER_PER_IP, perEmail: env.RATE_LIMIT_REGISTER_PER_EMAIL },
+      resend: { perIp: env.RATE_LIMIT_RESEND_PER_IP, perEmail: env.RATE_LIMIT_RESEND_PER_EMAIL },
+      forget: { perIp: env.RATE_LIMIT_FORGET_PER_IP, perEmail: env.RATE_LIMIT_FORGET_PER_EMAIL },
+      verify: { perIp: env.RATE_LIMIT_VERIFY_PER_IP, perEmail: env.RATE_LIMIT_VERIFY_PER_EMAIL },
+      reset: { perIp: env.RATE_LIMIT_RESET_PER_IP, perEmail: env.RATE_LIMIT_RESET_PER_EMAIL },
+    },
+    lockout: { failures: env.LOGIN_LOCKOUT_FAILURES, seconds: env.LOGIN_LOCKOUT_MINUTES * 60 },
+  });
+  return { settings, storage, passwords, mail, rateLimits };
 }

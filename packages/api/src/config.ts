@@ -7,4 +7,10 @@ export interface ApiConfig {
   refreshTokenTtlSeconds: number;
   /** Absolute base for URLs in responses; else each request's own host. */
   publicUrl: string | undefined;
+  /** Refresh tokens rotate on each use (false: the seed's behaviour, refresh returns only `access`). */
+  refreshRotation: boolean;
+  refreshReuseGraceSeconds: number;
+  otpTtlMinutes: number;
+  otpMaxAttempts: number;
+  otpResendCooldownSeconds: number;
 }

@@ -2,6 +2,9 @@ import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { ApiConfig } from './config.ts';
 import { findActiveUserById } from './queries/users.ts';
+import type { MailService } from './services/mail.ts';
+import type { PasswordHasher } from './services/passwords.ts';
+import type { RateLimiter } from './services/rate-limits.ts';
 import type { SettingsService } from './services/settings.ts';
 import type { Storage } from './services/storage.ts';
 import { verifyAccessToken } from './services/tokens.ts';
@@ -20,6 +23,9 @@ export interface AuthUser {
 export interface Services {
   settings: SettingsService;
   storage: Storage;
+  passwords: PasswordHasher;
+  mail: MailService;
+  rateLimits: RateLimiter;
 }
 
 /** Facts about the HTTP request that procedures may need, with no HTTP library types. */

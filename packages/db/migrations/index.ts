@@ -1,11 +1,13 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_settings.ts';
 import * as m0002 from './0002_users.ts';
+import * as m0003 from './0003_accounts.ts';
 import * as m0010 from './0010_content.ts';
 
 /** Every migration, in order. A new file is added here with the next number; names never change. */
 export const migrations: Record<string, Migration> = {
   '0001_settings': m0001,
   '0002_users': m0002,
+  '0003_accounts': m0003,
   '0010_content': m0010,
 };

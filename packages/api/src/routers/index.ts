@@ -1,9 +1,11 @@
 import type { LecternMeta } from '../trpc.ts';
 import { router } from '../trpc.ts';
 import { systemRouter } from './system/router.ts';
+import { usersRouter } from './users/router.ts';
 
 export const appRouter = router({
   system: systemRouter,
+  users: usersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { fail, LecternError } from '../../errors.ts';
+import { findUserByEmail, updateUser } from '../../queries/users.ts';
+import { tokenPolicy } from '../../services/accounts.ts';
+import { issueTokenPair } from '../../services/tokens.ts';
+import { publicProcedure } from '../../trpc.ts';
+import { loginOutput, passwordField } from './schemas.ts';
+
+const invalidCredentials = () =>
+  new LecternError({
+    code: 'INVALID_CREDENTIALS',
+    message: 'No active account found with the given credentials.',
+  });
+
+export const login = publicProcedure
+  .meta({
+    openapi: {
+      method: 'POST',
+      path: '/users/login',
+      tags: ['users'],
+      summary: 'Log in: access and refresh tokens',
+    },
+    // Reachable during maintenance; it then issues tokens to superusers only.
+    maintenanceExempt: 'everyone',
+  })
+  // The address is not validated as an email here: any string just fails as a wrong pair.
+  .input(z.object({ email: z.string().trim().min(1).max(254), password: passwordField() }))
+  .output(loginOutput)
+  .mutation(async ({ ctx, input }) => {
+    const { rateLimits, passwords } = ctx.services;
+    await rateLimits.hit('login', { ip: ctx.request.ip, email: input.email });
+    await rateLimits.assertNotLocked(input.email);
+
+    const user = await findUserByEmail(ctx.db, input.email);
+    // An unknown address costs one hash verification too, so timing does not tell accounts apart.
+    const passwordOk = user
+      ? await passwords.verify(user.password_hash, input.password)
+      : (await passwords.verifyDummy(input.password), false);
+    if (!user || !passwordOk || !user.is_active) {
+      await rateLimits.recordLoginFailure(input.email);
+      throw invalidCredentials();
+    }
+    if (!user.is_verified) {
+      throw new LecternError({
+        code: 'EMAIL_NOT_VERIFIED',
+        message: 'Verify your email address before logging in.',
+      });
+    }
+    if ((await ctx.services.settings.get()).maintenance && !user.is_superuser) throw fail.maintenance();
+    await rateLimits.clearLoginFailures(input.email);
+    if (passwords.needsRehash(user.password_hash)) {
+      await updateUser(ctx.db, user.id, { password_hash: await passwords.hash(input.password) });
+    }
+    const tokens = await issueTokenPair(ctx.db, tokenPolicy(ctx), user.id);
+    return {
+      ...tokens,
+      user: {
+        id: user.id,
+        email: user.email,
+        username: user.username,
+        slug: user.slug,
+        is_verified: user.is_verified,
+        is_staff: user.is_staff,
+        is_superuser: user.is_superuser,
+      },
+    };
+  });

@@ -1,0 +1,93 @@
+import type { UserRow, UserUpdate } from '@lectern/db';
+import { z } from 'zod';
+import type { AuthUser, Context } from '../../context.ts';
+import { fail } from '../../errors.ts';
+import { findUserBySlug, takenIdentifiers, updateUser } from '../../queries/users.ts';
+import { bool } from '../../schemas/common.ts';
+import { uniqueViolationToField } from '../../services/accounts.ts';
+import type { StoredUpload } from '../../services/uploads.ts';
+import { isStaff, toProfile, type UserProfile, usernameField } from './schemas.ts';
+
+export type AuthedContext = Context & { user: AuthUser };
+
+/** The fields PUT and PATCH accept; anything else (id, email, slug, dates) is ignored. */
+export const updateUserFields = z.object({
+  username: usernameField().optional(),
+  bio: z.string().max(5000, 'Ensure this field has no more than 5000 characters.').optional(),
+  address: z.string().max(1000, 'Ensure this field has no more than 1000 characters.').optional(),
+  is_verified: bool().optional(),
+  is_staff: bool().optional(),
+  is_superuser: bool().optional(),
+  profile_pic: z
+    .string()
+    .nullable()
+    .optional()
+    .meta({ description: '`""` or null removes the picture; a URL (as returned by GET) is ignored.' }),
+});
+export type UpdateUserFields = z.infer<typeof updateUserFields>;
+
+export type PictureChange = { kind: 'keep' } | { kind: 'remove' } | { kind: 'set'; upload: StoredUpload };
+
+/** The live user at `slug`, if the caller is that user or staff (404, then 403). */
+export async function loadEditableUser(ctx: AuthedContext, slug: string): Promise<UserRow> {
+  const target = await findUserBySlug(ctx.db, slug);
+  if (!target) throw fail.notFound();
+  if (target.id !== ctx.user.id && !isStaff(ctx.user)) throw fail.forbidden();
+  return target;
+}
+
+/**
+ * Checks everything that can refuse an update before anything is written: role flags (a change by
+ * someone not allowed is 403; sending the current value back is harmless) and a taken username.
+ */
+export async function checkUpdate(
+  ctx: AuthedContext,
+  target: UserRow,
+  fields: UpdateUserFields,
+): Promise<void> {
+  const changes = (name: 'is_verified' | 'is_staff' | 'is_superuser') =>
+    fields[name] !== undefined && fields[name] !== target[name];
+  if ((changes('is_staff') || changes('is_verified')) && !isStaff(ctx.user)) {
+    throw fail.forbidden('Only staff can change is_staff or is_verified.');
+  }
+  if (changes('is_superuser') && !ctx.user.is_superuser) {
+    throw fail.forbidden('Only superusers can change is_superuser.');
+  }
+  if (fields.username !== undefined && fields.username.toLowerCase() !== target.username.toLowerCase()) {
+    const taken = await takenIdentifiers(ctx.db, { username: fields.username }, target.id);
+    if (taken.username) throw fail.field('username', 'A user with that username already exists.');
+  }
+}
+
+/** Writes the update; the replaced or removed picture is deleted only after the row is committed. */
+export async function applyUpdate(
+  ctx: AuthedContext,
+  target: UserRow,
+  fields: UpdateUserFields,
+  picture: PictureChange,
+): Promise<UserProfile> {
+  const patch: UserUpdate = {};
+  if (fields.username !== undefined) patch.username = fields.username;
+  if (fields.bio !== undefined) patch.bio = fields.bio;
+  if (fields.address !== undefined) patch.address = fields.address;
+  if (fields.is_verified !== undefined) patch.is_verified = fields.is_verified;
+  if (fields.is_staff !== undefined) patch.is_staff = fields.is_staff;
+  if (fields.is_superuser !== undefined) patch.is_superuser = fields.is_superuser;
+  if (picture.kind === 'set') patch.profile_pic = picture.upload.key;
+  if (picture.kind === 'remove') patch.profile_pic = null;
+  let row: UserRow;
+  try {
+    row = await updateUser(ctx.db, target.id, patch);
+  } catch (error) {
+    throw uniqueViolationToField(error) ?? error;
+  }
+  if (picture.kind !== 'keep' && target.profile_pic && target.profile_pic !== row.profile_pic) {
+    await ctx.services.storage.delete(target.profile_pic);
+  }
+  return toProfile(ctx, row);
+}
+
+/** What a JSON `profile_pic` means: empty or null removes; a string (the URL from GET) changes nothing. */
+export function pictureFromJson(value: string | null | undefined): PictureChange {
+  return value === null || value === '' ? { kind: 'remove' } : { kind: 'keep' };
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { fail } from '../../errors.ts';
+import { findUserByEmail, updateUser } from '../../queries/users.ts';
+import { codePolicy } from '../../services/accounts.ts';
+import { consumeCode } from '../../services/codes.ts';
+import { publicProcedure } from '../../trpc.ts';
+import { emailField, otpField } from './schemas.ts';
+
+export const INVALID_CODE = 'Invalid or expired code.';
+
+export const verifyOtpInput = z.object({ email: emailField(), otp: otpField() });
+
+export const verifyOtpOutput = z
+  .object({
+    message: z.string(),
+    user: z.object({ id: z.number().int(), email: z.string(), is_verified: z.boolean() }),
+  })
+  .meta({ id: 'Verified' });
+
+export const verifyOtp = publicProcedure
+  .meta({
+    openapi: {
+      method: 'POST',
+      path: '/users/verify-otp',
+      tags: ['users'],
+      summary: 'Verify an email address with the emailed code',
+    },
+  })
+  .input(verifyOtpInput)
+  .output(verifyOtpOutput)
+  .mutation(async ({ ctx, input }) => {
+    await ctx.services.rateLimits.hit('verify', { ip: ctx.request.ip, email: input.email });
+    const user = await findUserByEmail(ctx.db, input.email);
+    // Unknown address, wrong, expired, spent or exhausted code: one answer.
+    if (!user?.is_active) throw fail.field('otp', INVALID_CODE);
+    const ok = await consumeCode(ctx.db, codePolicy(ctx), user.id, 'verify', input.otp);
+    if (!ok) throw fail.field('otp', INVALID_CODE);
+    const verified = await updateUser(ctx.db, user.id, { is_verified: true });
+    return {
+      message: 'Email verified. You can now log in.',
+      user: { id: verified.id, email: verified.email, is_verified: verified.is_verified },
+    };
+  });
