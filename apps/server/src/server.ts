@@ -1,5 +1,6 @@
 import { createDb, migrateToLatest } from '@lectern/db';
 import type { FastifyInstance } from 'fastify';
+import { seedAdmin } from './admin.ts';
 import { buildApp } from './app.ts';
 import { apiConfigFrom, resolveJwtSecret } from './config.ts';
 import type { Env } from './env.ts';
@@ -12,15 +13,19 @@ export async function createServer(env: Env): Promise<FastifyInstance> {
     dataDir: env.DATA_DIR,
     poolSize: env.DB_POOL_SIZE,
   });
+  let app: FastifyInstance | undefined;
   try {
     if (env.MIGRATE_ON_START || kind === 'pglite') await migrateToLatest(db);
     const services = await createServices(db, env);
     const config = apiConfigFrom(env, resolveJwtSecret(env));
-    const app = await buildApp({ env, config, db, services, onClose: () => db.destroy() });
+    app = await buildApp({ env, config, db, services, onClose: () => db.destroy() });
     app.log.info({ database: kind }, 'database ready');
+    // The embedded default gets a first superuser; on PostgreSQL it comes from `pnpm create-superuser`.
+    if (kind === 'pglite') await seedAdmin(db, services.passwords, env, app.log);
     return app;
   } catch (error) {
-    await db.destroy();
+    if (app) await app.close();
+    else await db.destroy();
     throw error;
   }
 }

@@ -18,6 +18,13 @@ export const int = () =>
 
 const stringBool = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] });
 
-/** A query-string boolean: `true`/`false`/`1`/`0` (REST), or a real boolean (tRPC). */
+/**
+ * A query-string boolean: `true`/`false`/`1`/`0` (REST), or a real boolean (tRPC). The trailing
+ * transform makes it a pipe, which trpc-to-openapi accepts as a query parameter (a bare union holding
+ * z.boolean() is rejected when the document is generated).
+ */
 export const queryBool = () =>
-  z.union([z.boolean(), stringBool], { error: 'Must be true, false, 1 or 0.' }).meta({ type: 'boolean' });
+  z
+    .union([z.boolean(), stringBool], { error: 'Must be true, false, 1 or 0.' })
+    .transform((v) => v)
+    .meta({ type: 'boolean' });

@@ -31,7 +31,10 @@ export function tokenPolicy(ctx: PolicyContext): TokenPolicy {
 
 /** `slugified-username-` + 8 hex: unique in practice, and stable when the username changes later. */
 export function userSlug(username: string): string {
-  const base = slugify(username, { lower: true, strict: true, trim: true }).slice(0, 150) || 'user';
+  // Username punctuation (`_ . @ +`) separates words, as a space would.
+  const words = username.replace(/[_.@+]+/g, ' ');
+  const base =
+    slugify(words, { lower: true, strict: true, trim: true }).slice(0, 150).replace(/-+$/, '') || 'user';
   return `${base}-${randomBytes(4).toString('hex')}`;
 }
 

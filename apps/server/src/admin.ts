@@ -1,0 +1,95 @@
+import {
+  generatePassword,
+  hasSuperuser,
+  insertUserRow,
+  type PasswordHasher,
+  passwordProblems,
+  takenIdentifiers,
+  userSlug,
+} from '@lectern/api';
+import type { Database } from '@lectern/db';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Env } from './env.ts';
+
+export interface SuperuserInput {
+  email: string;
+  username: string;
+  password: string;
+}
+
+export class SuperuserError extends Error {
+  override name = 'SuperuserError';
+}
+
+const USERNAME = /^[A-Za-z0-9@.+_-]{3,150}$/;
+
+/** Every reason the input cannot become a superuser (empty when it can). */
+export async function superuserProblems(db: Kysely<Database>, input: SuperuserInput): Promise<string[]> {
+  const problems: string[] = [];
+  if (!z.email().safeParse(input.email).success) problems.push('email: enter a valid email address.');
+  if (!USERNAME.test(input.username)) {
+    problems.push('username: 3 to 150 letters, digits and @/./+/-/_ characters.');
+  }
+  for (const p of passwordProblems(input.password, { email: input.email, username: input.username })) {
+    problems.push(`password: ${p}`);
+  }
+  const taken = await takenIdentifiers(db, { email: input.email, username: input.username });
+  if (taken.email) problems.push('email: a user with that email already exists.');
+  if (taken.username) problems.push('username: a user with that username already exists.');
+  return problems;
+}
+
+/** Creates a verified superuser (staff too), after the same checks as registration. */
+export async function createSuperuser(
+  db: Kysely<Database>,
+  passwords: PasswordHasher,
+  input: SuperuserInput,
+): Promise<{ id: number; email: string; slug: string }> {
+  const problems = await superuserProblems(db, input);
+  if (problems.length) throw new SuperuserError(problems.join('\n'));
+  const row = await insertUserRow(db, {
+    email: input.email.trim(),
+    username: input.username,
+    slug: userSlug(input.username),
+    password_hash: await passwords.hash(input.password),
+    is_verified: true,
+    is_staff: true,
+    is_superuser: true,
+  });
+  return { id: row.id, email: row.email, slug: row.slug };
+}
+
+export interface SeedLog {
+  info(obj: Record<string, unknown>, message: string): void;
+  warn(obj: Record<string, unknown>, message: string): void;
+}
+
+/**
+ * The embedded default's first start: with no superuser yet, one is made from ADMIN_EMAIL /
+ * ADMIN_USERNAME / ADMIN_PASSWORD; without ADMIN_PASSWORD a strong password is generated and logged
+ * this once (it is never stored in clear anywhere).
+ */
+export async function seedAdmin(
+  db: Kysely<Database>,
+  passwords: PasswordHasher,
+  env: Env,
+  log: SeedLog,
+): Promise<void> {
+  if (await hasSuperuser(db)) return;
+  const generated = env.ADMIN_PASSWORD === undefined;
+  const password = env.ADMIN_PASSWORD ?? generatePassword();
+  const user = await createSuperuser(db, passwords, {
+    email: env.ADMIN_EMAIL,
+    username: env.ADMIN_USERNAME,
+    password,
+  });
+  if (generated) {
+    log.warn(
+      { email: user.email, password },
+      'created the first superuser with a generated password: it is shown only this once, change it after logging in',
+    );
+  } else {
+    log.info({ email: user.email }, 'created the first superuser from ADMIN_EMAIL / ADMIN_PASSWORD');
+  }
+}
