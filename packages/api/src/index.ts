@@ -18,11 +18,20 @@ export {
   paginate,
 } from './pagination.ts';
 export { hasSuperuser, insertUser as insertUserRow, takenIdentifiers } from './queries/users.ts';
+export type { Category } from './routers/categories/schemas.ts';
+export type { GalleryFile } from './routers/files/schemas.ts';
 export { type AppRouter, allProcedureMeta, appRouter, procedureMeta } from './routers/index.ts';
+export {
+  type Post,
+  type PostSummary,
+  postCreateInput,
+  postUpdateFields,
+} from './routers/posts/schemas.ts';
 export type { PublicUserProfile, UserListItem, UserProfile } from './routers/users/schemas.ts';
 export { bool, int, queryBool } from './schemas/common.ts';
 export { userSlug } from './services/accounts.ts';
 export { type CodePurpose, generateCode } from './services/codes.ts';
+export { excerptOf, htmlToText, sanitizeBody } from './services/html.ts';
 export {
   codeMail,
   type MailLog,
@@ -52,4 +61,11 @@ export {
   withUpload,
 } from './services/uploads.ts';
 export { createCallerFactory, type LecternErrorData, type LecternMeta } from './trpc.ts';
+export {
+  createPostFromJson,
+  createPostFromMultipart,
+  updatePostFromJson,
+  updatePostFromMultipart,
+  uploadGalleryFile,
+} from './uploads/content.ts';
 export { type MultipartFields, updateUserFromJson, updateUserFromMultipart } from './uploads/users.ts';

@@ -62,6 +62,15 @@ export async function restPlugin(app: FastifyInstance, opts: RestPluginOptions):
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
       return reply.code(400).send({ non_field_errors: ['Invalid data. Expected a JSON object.'] });
     }
+    // A POST/PUT/PATCH with no body at all (`POST /posts/{slug}/restore/`) means an empty object; the
+    // bridge would otherwise answer 415 for the missing Content-Type.
+    if (
+      body === undefined &&
+      !request.headers['content-type'] &&
+      !['GET', 'DELETE'].includes(request.method)
+    ) {
+      request.raw.headers['content-type'] = 'application/json';
+    }
   });
 
   app.addHook('onSend', async (request, reply: FastifyReply, payload) => {

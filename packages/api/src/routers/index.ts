@@ -1,11 +1,17 @@
 import type { LecternMeta } from '../trpc.ts';
 import { router } from '../trpc.ts';
+import { categoriesRouter } from './categories/router.ts';
+import { filesRouter } from './files/router.ts';
+import { postsRouter } from './posts/router.ts';
 import { systemRouter } from './system/router.ts';
 import { usersRouter } from './users/router.ts';
 
 export const appRouter = router({
   system: systemRouter,
   users: usersRouter,
+  posts: postsRouter,
+  categories: categoriesRouter,
+  files: filesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,335 @@
+import type { Database, PostRow } from '@lectern/db';
+import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres';
+
+/*
+ * Every list here runs two statements whatever the page size: a count, and the page itself with
+ * each post's author (a join) and categories (a correlated json_agg evaluated for the page's rows
+ * only). Conditions that a partial index must match (`NOT is_deleted`, `is_published`) are written
+ * as literals, never as parameters, so the planner can prove the index predicate.
+ */
+
+export const POST_ORDERINGS = [
+  'created_at',
+  '-created_at',
+  'title',
+  '-title',
+  'published_at',
+  '-published_at',
+] as const;
+export type PostOrdering = (typeof POST_ORDERINGS)[number];
+
+export interface PostFilters {
+  isPublished?: boolean | undefined;
+  /** Category slug. */
+  category?: string | undefined;
+  /** Author's user slug. */
+  author?: string | undefined;
+  /** Matched case-insensitively against each tag. */
+  tag?: string | undefined;
+  /** websearch syntax ("quoted phrase", -excluded, or). */
+  search?: string | undefined;
+}
+
+/** Who is listing: staff see every post; anyone else published posts plus their own drafts. */
+export interface Viewer {
+  id: number;
+  staff: boolean;
+}
+
+export interface PostAuthor {
+  id: number;
+  username: string;
+  slug: string;
+}
+
+export interface PostCategoryRef {
+  id: number;
+  name: string;
+  slug: string;
+}
+
+/** A post row with what its API shape needs from other tables. */
+export type PostRecord = Omit<PostRow, 'search_vector' | 'tag_keys'> & {
+  author: PostAuthor;
+  categories: PostCategoryRef[];
+};
+export type PostSummaryRecord = Omit<PostRecord, 'body'>;
+
+type PostQuery = SelectQueryBuilder<Database, 'posts', object>;
+type PostEb = ExpressionBuilder<Database, 'posts'>;
+
+const searchQuery = (text: string) => sql`websearch_to_tsquery('english'::regconfig, ${text})`;
+
+const summaryColumns = [
+  'posts.id',
+  'posts.author_id',
+  'posts.title',
+  'posts.slug',
+  'posts.excerpt',
+  'posts.excerpt_is_custom',
+  'posts.tags',
+  'posts.thumbnail',
+  'posts.is_published',
+  'posts.published_at',
+  'posts.is_deleted',
+  'posts.deleted_at',
+  'posts.created_at',
+  'posts.updated_at',
+] as const;
+
+function withRelations<O>(qb: SelectQueryBuilder<Database, 'posts', O>) {
+  return qb.innerJoin('users', 'users.id', 'posts.author_id').select((eb) => [
+    jsonBuildObject({
+      id: eb.ref('users.id'),
+      username: eb.ref('users.username'),
+      slug: eb.ref('users.slug'),
+    }).as('author'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('post_categories as pc')
+        .innerJoin('categories as c', 'c.id', 'pc.category_id')
+        .select(['c.id', 'c.name', 'c.slug'])
+        .whereRef('pc.post_id', '=', 'posts.id')
+        .orderBy(sql`lower(c.name)`)
+        .orderBy('c.id'),
+    ).as('categories'),
+  ]);
+}
+
+function visibleTo(qb: PostQuery, viewer: Viewer): PostQuery {
+  const live = qb.where(sql<boolean>`not posts.is_deleted`);
+  if (viewer.staff) return live;
+  return live.where((eb: PostEb) =>
+    eb.or([sql<boolean>`posts.is_published`, eb('posts.author_id', '=', viewer.id)]),
+  );
+}
+
+function filtered(qb: PostQuery, filters: PostFilters): PostQuery {
+  let q = qb;
+  if (filters.isPublished === true) q = q.where(sql<boolean>`posts.is_published`);
+  if (filters.isPublished === false) q = q.where(sql<boolean>`not posts.is_published`);
+  if (filters.author !== undefined) {
+    const slug = filters.author;
+    q = q.where('posts.author_id', 'in', (eb: PostEb) =>
+      eb.selectFrom('users as author').select('author.id').where('author.slug', '=', slug),
+    );
+  }
+  if (filters.category !== undefined) {
+    const slug = filters.category;
+    q = q.where('posts.id', 'in', (eb: PostEb) =>
+      eb
+        .selectFrom('post_categories as fc')
+        .innerJoin('categories as fcat', 'fcat.id', 'fc.category_id')
+        .select('fc.post_id')
+        .where('fcat.slug', '=', slug),
+    );
+  }
+  if (filters.tag !== undefined) {
+    q = q.where(sql<boolean>`posts.tag_keys @> array[lower(${filters.tag})]::text[]`);
+  }
+  if (filters.search !== undefined) {
+    q = q.where(sql<boolean>`posts.search_vector @@ ${searchQuery(filters.search)}`);
+  }
+  return q;
+}
+
+function ordered<O>(
+  qb: SelectQueryBuilder<Database, 'posts' | 'users', O>,
+  ordering: PostOrdering | undefined,
+  search: string | undefined,
+) {
+  switch (ordering) {
+    case 'created_at':
+      return qb.orderBy('posts.created_at', 'asc').orderBy('posts.id', 'asc');
+    case '-created_at':
+      return qb.orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc');
+    case 'title':
+      return qb.orderBy('posts.title', 'asc').orderBy('posts.id', 'asc');
+    case '-title':
+      return qb.orderBy('posts.title', 'desc').orderBy('posts.id', 'desc');
+    case 'published_at':
+      return qb.orderBy(sql`posts.published_at asc nulls last`).orderBy('posts.id', 'asc');
+    case '-published_at':
+      return qb.orderBy(sql`posts.published_at desc nulls last`).orderBy('posts.id', 'desc');
+    case undefined: {
+      const ranked =
+        search === undefined
+          ? qb
+          : qb.orderBy(sql`ts_rank(posts.search_vector, ${searchQuery(search)})`, 'desc');
+      return ranked.orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc');
+    }
+  }
+}
+
+export interface PostListOptions {
+  viewer: Viewer;
+  filters: PostFilters;
+  ordering: PostOrdering | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** One page of the post list and the total count: two statements. */
+export async function listPosts(
+  db: Kysely<Database>,
+  opts: PostListOptions,
+): Promise<{ count: number; results: PostSummaryRecord[] }> {
+  const base = filtered(visibleTo(db.selectFrom('posts'), opts.viewer), opts.filters);
+  const { count } = await base.select(sql<number>`count(*)::int`.as('count')).executeTakeFirstOrThrow();
+  if (count === 0 || opts.offset >= count) return { count, results: [] };
+  const results = await ordered(
+    withRelations(base.select(summaryColumns)),
+    opts.ordering,
+    opts.filters.search,
+  )
+    .limit(opts.limit)
+    .offset(opts.offset)
+    .execute();
+  return { count, results };
+}
+
+/** One page of the trash (deleted posts, most recently deleted first): two statements. */
+export async function listDeletedPosts(
+  db: Kysely<Database>,
+  window: { limit: number; offset: number },
+): Promise<{ count: number; results: PostSummaryRecord[] }> {
+  const base = db.selectFrom('posts').where(sql<boolean>`posts.is_deleted`);
+  const { count } = await base.select(sql<number>`count(*)::int`.as('count')).executeTakeFirstOrThrow();
+  if (count === 0 || window.offset >= count) return { count, results: [] };
+  const results = await withRelations(base.select(summaryColumns))
+    .orderBy(sql`posts.deleted_at desc nulls last`)
+    .orderBy('posts.id', 'desc')
+    .limit(window.limit)
+    .offset(window.offset)
+    .execute();
+  return { count, results };
+}
+
+/** A post with its author and categories, deleted or not (callers decide who may see it). */
+export async function findPostBySlug(db: Kysely<Database>, slug: string): Promise<PostRecord | undefined> {
+  return withRelations(db.selectFrom('posts').select([...summaryColumns, 'posts.body']))
+    .where('posts.slug', '=', slug)
+    .executeTakeFirst();
+}
+
+export async function findPostById(db: Kysely<Database>, id: number): Promise<PostRecord | undefined> {
+  return withRelations(db.selectFrom('posts').select([...summaryColumns, 'posts.body']))
+    .where('posts.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Who wrote the post and whether it is live and published: enough to decide access. */
+export async function findPostAccess(
+  db: Kysely<Database>,
+  slug: string,
+): Promise<{ id: number; author_id: number; is_published: boolean; is_deleted: boolean } | undefined> {
+  return db
+    .selectFrom('posts')
+    .select(['id', 'author_id', 'is_published', 'is_deleted'])
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+}
+
+/** The bare row, locked for the rest of the transaction (an update or delete follows). */
+export async function lockPostBySlug(
+  db: Kysely<Database>,
+  slug: string,
+): Promise<Omit<PostRow, 'search_vector' | 'tag_keys'> | undefined> {
+  return db
+    .selectFrom('posts')
+    .select([...summaryColumns, 'posts.body'])
+    .where('posts.slug', '=', slug)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export interface NewPostValues {
+  author_id: number;
+  title: string;
+  slug: string;
+  body: string;
+  excerpt: string;
+  excerpt_is_custom: boolean;
+  tags: string[];
+  thumbnail: string | null;
+  is_published: boolean;
+}
+
+/** Inserts a post unless its slug is taken (then undefined: the caller picks another slug). */
+export async function insertPost(db: Kysely<Database>, values: NewPostValues): Promise<number | undefined> {
+  const row = await db
+    .insertInto('posts')
+    .values({
+      ...values,
+      published_at: values.is_published ? sql<Date>`now()` : null,
+    })
+    .onConflict((oc) => oc.column('slug').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export type PostChanges = Partial<
+  Pick<
+    NewPostValues,
+    'title' | 'body' | 'excerpt' | 'excerpt_is_custom' | 'tags' | 'thumbnail' | 'is_published'
+  >
+>;
+
+/** Applies changes; `published_at` is set the first time the post is published, then kept. */
+export async function updatePost(db: Kysely<Database>, id: number, changes: PostChanges): Promise<void> {
+  await db
+    .updateTable('posts')
+    .set({
+      ...changes,
+      ...(changes.is_published === true ? { published_at: sql<Date>`coalesce(published_at, now())` } : {}),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function softDeletePost(db: Kysely<Database>, id: number): Promise<void> {
+  await db
+    .updateTable('posts')
+    .set({
+      is_deleted: true,
+      is_published: false,
+      deleted_at: sql<Date>`now()`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Brings a deleted post back as a draft. */
+export async function restorePost(db: Kysely<Database>, id: number): Promise<void> {
+  await db
+    .updateTable('posts')
+    .set({ is_deleted: false, is_published: false, deleted_at: null, updated_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The ids among `ids` that name no category. */
+export async function missingCategoryIds(db: Kysely<Database>, ids: readonly number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const found = await db.selectFrom('categories').select('id').where('id', 'in', ids).execute();
+  const known = new Set(found.map((r) => r.id));
+  return ids.filter((id) => !known.has(id));
+}
+
+/** Replaces the post's categories with `ids` (already known to exist). */
+export async function setPostCategories(
+  db: Kysely<Database>,
+  postId: number,
+  ids: readonly number[],
+): Promise<void> {
+  await db.deleteFrom('post_categories').where('post_id', '=', postId).execute();
+  if (ids.length === 0) return;
+  await db
+    .insertInto('post_categories')
+    .values(ids.map((categoryId) => ({ post_id: postId, category_id: categoryId })))
+    .execute();
+}
