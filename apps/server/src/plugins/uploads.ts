@@ -54,7 +54,15 @@ async function readMultipart(
         part.file.resume();
         throw badRequest(part.fieldname, 'Unexpected file field.');
       }
-      const data = await part.toBuffer();
+      let data: Buffer;
+      try {
+        data = await part.toBuffer();
+      } catch (error) {
+        // @fastify/multipart's own limit error would otherwise reach the client as a generic 413.
+        if ((error as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE')
+          throw payloadTooLarge(opts.maxFileBytes);
+        throw error;
+      }
       if (part.file.truncated) throw payloadTooLarge(opts.maxFileBytes);
       payload.files[part.fieldname] =
         data.length === 0 && !part.filename ? null : { filename: part.filename, data: new Uint8Array(data) };
