@@ -15,13 +15,14 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
 import { restError, sendMaintenance } from './errors.ts';
-import { buildOpenApiDocument, healthCheckPath } from './openapi.ts';
+import { createOpenApiDocument } from './openapi.ts';
 import { docsPlugin } from './plugins/docs.ts';
+import { installContentEtags } from './plugins/etag.ts';
 import { mediaPlugin } from './plugins/media.ts';
 import { restPlugin } from './plugins/rest.ts';
 import { trpcPlugin } from './plugins/trpc.ts';
 import { uploadsPlugin } from './plugins/uploads.ts';
-import { uploadPaths, uploadRoutes } from './routes/uploads.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 
 export interface AppDeps {
   env: Env;
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  installContentEtags(app);
 
   if (!env.ALLOWED_HOSTS.includes('*')) {
     const allowed = new Set(env.ALLOWED_HOSTS.map((h) => h.toLowerCase()));
@@ -141,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(health.status === 'healthy' ? 200 : 503).send(health);
   });
 
-  const document = buildOpenApiDocument(appRouter, { ...healthCheckPath, ...uploadPaths });
+  const document = createOpenApiDocument();
   await app.register(docsPlugin, { document });
 
   await app.register(mediaPlugin, { root: env.MEDIA_ROOT });
