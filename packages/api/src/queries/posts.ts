@@ -153,10 +153,14 @@ function ordered<O>(
     case '-published_at':
       return qb.orderBy(sql`posts.published_at desc nulls last`).orderBy('posts.id', 'desc');
     case undefined: {
+      // Title matches first (the weight-A part of the vector matches the whole query), then rank:
+      // ts_rank alone can put a body-only hit above a title hit for queries with `-excluded` words.
       const ranked =
         search === undefined
           ? qb
-          : qb.orderBy(sql`ts_rank(posts.search_vector, ${searchQuery(search)})`, 'desc');
+          : qb
+              .orderBy(sql`ts_filter(posts.search_vector, '{a}') @@ ${searchQuery(search)}`, 'desc')
+              .orderBy(sql`ts_rank(posts.search_vector, ${searchQuery(search)})`, 'desc');
       return ranked.orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc');
     }
   }
