@@ -1,5 +1,4 @@
 /** Shared by the accounts tests: a real SMTP server on loopback, a listening app, a recording fetch. */
-import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TestDb } from '@lectern/db/testing';
 import { SMTPServer } from 'smtp-server';
@@ -129,7 +128,7 @@ export async function accountsApp(
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = {};
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-      let body: BodyInit | undefined;
+      let body: string | FormData | undefined;
       if (opts.form) body = opts.form;
       else if (opts.body !== undefined) {
         headers['content-type'] = 'application/json';
@@ -157,7 +156,10 @@ export const uniqueEmail = (tag = 'u') => `${tag}-${crypto.randomUUID().slice(0,
 export const uniqueName = (tag = 'user') => `${tag}_${crypto.randomUUID().slice(0, 10)}`;
 export const STRONG = 'Quartz-Lantern-Ferry-41';
 
-export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** The error half of a tRPC HTTP answer (non-batched call). */
+export interface TrpcErrorBody {
+  error: { json: { message: string; data: { code: string; httpStatus: number; retryAfter: number | null } } };
+}
 
 /** Asserts no body contains a password hash, one of the codes, or a token/code hash from the database. */
 export async function expectNoSecrets(bodies: string[], testDb: TestDb, codes: string[]): Promise<void> {

@@ -7,6 +7,7 @@ import {
   expectNoSecrets,
   registeredUser,
   STRONG,
+  type TrpcErrorBody,
   uniqueEmail,
   uniqueName,
 } from './accounts-helpers.ts';
@@ -399,7 +400,7 @@ describe('accounts: every bad input gets its documented status and shape', () =>
         body: JSON.stringify({ json: { email: uniqueEmail(), password: STRONG, username: uniqueName() } }),
       });
       expect(trpc.status).toBe(403);
-      expect((await trpc.json()).error.json.data.code).toBe('REGISTRATION_DISABLED');
+      expect(((await trpc.json()) as TrpcErrorBody).error.json.data.code).toBe('REGISTRATION_DISABLED');
     } finally {
       await a.call('PATCH', '/api/system/settings/', {
         token: admin.token,

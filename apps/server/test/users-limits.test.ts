@@ -10,6 +10,7 @@ import {
   registeredUser,
   STRONG,
   startSmtpSink,
+  type TrpcErrorBody,
   uniqueEmail,
   uniqueName,
 } from './accounts-helpers.ts';
@@ -97,7 +98,7 @@ describe('accounts: rate limits, lockout, rotation switch, maintenance, bootstra
         body: JSON.stringify({ json: { email: uniqueEmail(), password: STRONG, username: uniqueName() } }),
       });
       expect(trpc.status).toBe(429);
-      const data = (await trpc.json()).error.json.data;
+      const data = ((await trpc.json()) as TrpcErrorBody).error.json.data;
       expect(data).toMatchObject({ code: 'RATE_LIMITED', httpStatus: 429 });
       expect(data.retryAfter).toBeGreaterThan(0);
 

@@ -33,9 +33,9 @@ export const login = publicProcedure
 
     const user = await findUserByEmail(ctx.db, input.email);
     // An unknown address costs one hash verification too, so timing does not tell accounts apart.
-    const passwordOk = user
-      ? await passwords.verify(user.password_hash, input.password)
-      : (await passwords.verifyDummy(input.password), false);
+    let passwordOk = false;
+    if (user) passwordOk = await passwords.verify(user.password_hash, input.password);
+    else await passwords.verifyDummy(input.password);
     if (!user || !passwordOk || !user.is_active) {
       await rateLimits.recordLoginFailure(input.email);
       throw invalidCredentials();
