@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     }
   }
   if (stale) process.exitCode = 1;
+  else if (check) console.log('The generated OpenAPI files are up to date.');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
