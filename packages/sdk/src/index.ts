@@ -10,6 +10,7 @@ import {
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import superjson from 'superjson';
+import { type ContentHelpers, createContentHelpers } from './content.ts';
 import { isTokenInvalid, LecternError } from './errors.ts';
 import { MemoryTokenStorage, type TokenStorage, type Tokens } from './tokens.ts';
 
@@ -56,7 +57,7 @@ export type LecternClient = LecternTrpcClient & {
    * the same profile type as `users.update`. Throws LecternError (413 too large, 415 not an image, …).
    */
   uploadProfilePicture(slug: string, file: Blob, filename?: string): Promise<UserProfile>;
-};
+} & ContentHelpers;
 
 /** Token state shared by the link, the auth helpers and the upload helper. */
 class Session {
@@ -239,15 +240,30 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
     return reviveProfile(body as Record<string, unknown>);
   }
 
-  const extras = { auth, uploadProfilePicture };
+  const content = createContentHelpers({
+    baseUrl: base,
+    fetch: fetchImpl,
+    getAccessToken: () => session.access(),
+    refresh: (usedAccess) => session.refresh(usedAccess),
+    headers: extraHeaders,
+  });
+  const extras: Record<string, unknown> = { auth, uploadProfilePicture, ...content };
   return new Proxy(client, {
     get(target, prop, receiver) {
-      if (prop === 'auth' || prop === 'uploadProfilePicture') return extras[prop];
+      if (typeof prop === 'string' && Object.hasOwn(extras, prop)) return extras[prop];
       return Reflect.get(target, prop, receiver);
     },
   }) as LecternClient;
 }
 
+export {
+  type ContentHelpers,
+  type ContentTransport,
+  createContentHelpers,
+  type GalleryFile,
+  type Post,
+  type PostCreateInput,
+} from './content.ts';
 export { type FieldErrors, isTokenInvalid, LecternError } from './errors.ts';
 export { MemoryTokenStorage, type TokenStorage, type Tokens } from './tokens.ts';
 export type { AppRouter };

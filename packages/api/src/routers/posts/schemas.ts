@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageOf, pageParams } from '../../pagination.ts';
 import { POST_ORDERINGS } from '../../queries/posts.ts';
-import { bool, int, queryBool } from '../../schemas/common.ts';
+import { bool, queryBool } from '../../schemas/common.ts';
 
 export const MAX_TITLE_LENGTH = 250;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -40,9 +40,18 @@ export const tagsInput = z
   })
   .meta({ description: `Up to ${MAX_TAGS} tags of at most ${MAX_TAG_LENGTH} characters.` });
 
+/** A row id: a positive 32-bit integer (a pipe, so trpc-to-openapi does not coerce it). */
+const rowId = () =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(2_147_483_647)
+    .transform((v) => v);
+
 /** Category ids (a category object `{id, …}` as returned by GET is accepted too, so a post can be PUT back). */
 export const categoryIdsInput = z
-  .array(z.union([int(), z.object({ id: int() })], { error: 'Expected a category id.' }), {
+  .array(z.union([rowId(), z.object({ id: rowId() })], { error: 'Expected a category id.' }), {
     error: 'Expected a list of category ids.',
   })
   .transform((items) => [...new Set(items.map((item) => (typeof item === 'number' ? item : item.id)))])

@@ -1,0 +1,141 @@
+import type { AppRouter } from '@lectern/api';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { isTokenInvalid, LecternError } from './errors.ts';
+
+type Inputs = inferRouterInputs<AppRouter>;
+type Outputs = inferRouterOutputs<AppRouter>;
+
+/** A full post, as `posts.get`, `posts.create` and the upload helpers return it. */
+export type Post = Outputs['posts']['get'];
+/** A gallery file, as `files.get` and `uploadFile` return it. */
+export type GalleryFile = Outputs['files']['get'];
+/** The fields of a new post (`posts.create`); a thumbnail goes through `createPostWithThumbnail`. */
+export type PostCreateInput = Inputs['posts']['create'];
+
+/** How the helpers reach the REST door: the client's base URL, fetch and current access token. */
+export interface ContentTransport {
+  /** The server's base URL, e.g. http://localhost:8000 (REST is under /api). */
+  baseUrl: string;
+  fetch: typeof fetch;
+  /** The access token to send, if any. */
+  getAccessToken: () => string | undefined | Promise<string | undefined>;
+  /**
+   * Called once after a 401 `TOKEN_INVALID` with the token that was refused; true when a new token is
+   * available (the request is then sent again). Without it, the 401 is thrown.
+   */
+  refresh?: (usedAccess: string | undefined) => Promise<boolean>;
+  /** Extra headers on every request. */
+  headers?: () => Record<string, string> | Promise<Record<string, string>>;
+}
+
+export interface ContentHelpers {
+  /**
+   * Creates a post with a thumbnail image through the multipart route (POST /api/posts/). Returns the
+   * same type as `posts.create`. Throws LecternError (400 fields, 413 too large, 415 not an image, …).
+   */
+  createPostWithThumbnail(input: PostCreateInput, file: Blob, filename?: string): Promise<Post>;
+  /**
+   * Replaces a post's thumbnail (PATCH /api/posts/{slug}/); `null` removes it. Returns the full post.
+   */
+  updatePostThumbnail(slug: string, file: Blob | null, filename?: string): Promise<Post>;
+  /**
+   * Uploads a file to the gallery (POST /api/files/); `title` defaults to the file name on the server.
+   * Returns the same type as `files.get`.
+   */
+  uploadFile(file: Blob, title?: string, filename?: string): Promise<GalleryFile>;
+}
+
+function nameOf(file: Blob, filename: string | undefined, fallback: string): string {
+  if (filename) return filename;
+  if (typeof File !== 'undefined' && file instanceof File && file.name) return file.name;
+  return fallback;
+}
+
+/** REST sends ISO strings; the tRPC door's types (and these helpers') carry Dates. */
+function revivePost(body: Record<string, unknown>): Post {
+  return {
+    ...body,
+    published_at: body.published_at === null ? null : new Date(String(body.published_at)),
+    created_at: new Date(String(body.created_at)),
+    updated_at: new Date(String(body.updated_at)),
+  } as Post;
+}
+
+function reviveFile(body: Record<string, unknown>): GalleryFile {
+  return { ...body, uploaded_at: new Date(String(body.uploaded_at)) } as GalleryFile;
+}
+
+/** The multipart fields of a post: the JSON door's fields, with tags as a JSON string. */
+function appendPostFields(form: FormData, input: PostCreateInput): void {
+  form.append('title', input.title);
+  if (input.body !== undefined) form.append('body', input.body);
+  if (input.excerpt !== undefined) form.append('excerpt', input.excerpt);
+  if (input.tags !== undefined) form.append('tags', JSON.stringify(input.tags));
+  if (input.categories !== undefined) {
+    const ids = input.categories.map((c) => (typeof c === 'number' ? c : c.id));
+    form.append('categories', JSON.stringify(ids));
+  }
+  if (input.is_published !== undefined) form.append('is_published', input.is_published ? 'true' : 'false');
+}
+
+/** Upload helpers over the multipart routes, for any client that can supply a transport. */
+export function createContentHelpers(transport: ContentTransport): ContentHelpers {
+  const base = transport.baseUrl.replace(/\/+$/, '');
+
+  async function send(method: 'POST' | 'PATCH', path: string, form: () => FormData): Promise<unknown> {
+    const attempt = async (access: string | undefined) => {
+      const headers = {
+        ...(transport.headers ? await transport.headers() : {}),
+        ...(access ? { authorization: `Bearer ${access}` } : {}),
+      };
+      const response = await transport.fetch(`${base}${path}`, { method, headers, body: form() });
+      const body: unknown = await response.json().catch(() => null);
+      return { response, body };
+    };
+    let access = await transport.getAccessToken();
+    let { response, body } = await attempt(access);
+    if (response.status === 401 && transport.refresh) {
+      const error = LecternError.fromRest(response.status, body);
+      if (isTokenInvalid(error) && (await transport.refresh(access))) {
+        access = await transport.getAccessToken();
+        ({ response, body } = await attempt(access));
+      }
+    }
+    if (!response.ok || body === null || typeof body !== 'object') {
+      throw LecternError.fromRest(response.status, body, response.headers.get('retry-after'));
+    }
+    return body;
+  }
+
+  return {
+    async createPostWithThumbnail(input, file, filename) {
+      const body = await send('POST', '/api/posts/', () => {
+        const form = new FormData();
+        appendPostFields(form, input);
+        form.append('thumbnail', file, nameOf(file, filename, 'thumbnail'));
+        return form;
+      });
+      return revivePost(body as Record<string, unknown>);
+    },
+
+    async updatePostThumbnail(slug, file, filename) {
+      const body = await send('PATCH', `/api/posts/${encodeURIComponent(slug)}/`, () => {
+        const form = new FormData();
+        if (file) form.append('thumbnail', file, nameOf(file, filename, 'thumbnail'));
+        else form.append('thumbnail', '');
+        return form;
+      });
+      return revivePost(body as Record<string, unknown>);
+    },
+
+    async uploadFile(file, title, filename) {
+      const body = await send('POST', '/api/files/', () => {
+        const form = new FormData();
+        form.append('file', file, nameOf(file, filename, 'file'));
+        if (title !== undefined) form.append('title', title);
+        return form;
+      });
+      return reviveFile(body as Record<string, unknown>);
+    },
+  };
+}
