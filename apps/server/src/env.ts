@@ -100,6 +100,11 @@ export const envSchema = z.object({
   /** Failed logins for one address (known or not) before it is locked for LOGIN_LOCKOUT_MINUTES. */
   LOGIN_LOCKOUT_FAILURES: int(1).default(5),
   LOGIN_LOCKOUT_MINUTES: int(1).default(15),
+  // Content cache and benchmarks
+  /** Entries (list pages with their counts) kept per process, keyed by the content version; 0 turns the cache off. */
+  CONTENT_CACHE_ENTRIES: int(0, 1_000_000).default(1000),
+  /** Bench mode: count the SQL statements of each request into an `x-lectern-sql-statements` header. */
+  BENCH_COUNT_QUERIES: bool.default(false),
 });
 
 export type Env = Readonly<z.infer<typeof envSchema> & { MEDIA_ROOT: string }>;

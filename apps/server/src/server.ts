@@ -4,14 +4,17 @@ import { seedAdmin } from './admin.ts';
 import { buildApp } from './app.ts';
 import { apiConfigFrom, resolveJwtSecret } from './config.ts';
 import type { Env } from './env.ts';
+import { QueryCounter } from './plugins/query-count.ts';
 import { createServices } from './services.ts';
 
 /** Opens the database named by the environment, migrates it if configured, and builds the app. */
 export async function createServer(env: Env): Promise<FastifyInstance> {
+  const queryCounter = env.BENCH_COUNT_QUERIES ? new QueryCounter() : undefined;
   const { db, kind } = createDb({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     poolSize: env.DB_POOL_SIZE,
+    onQuery: queryCounter?.onQuery,
   });
   let app: FastifyInstance | undefined;
   try {
@@ -19,6 +22,7 @@ export async function createServer(env: Env): Promise<FastifyInstance> {
     const services = await createServices(db, env);
     const config = apiConfigFrom(env, resolveJwtSecret(env));
     app = await buildApp({ env, config, db, services, onClose: () => db.destroy() });
+    queryCounter?.install(app);
     app.log.info({ database: kind }, 'database ready');
     // The embedded default gets a first superuser; on PostgreSQL it comes from `pnpm create-superuser`.
     if (kind === 'pglite') await seedAdmin(db, services.passwords, env, app.log);

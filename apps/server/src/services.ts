@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  ContentCache,
   LocalDiskStorage,
   type MailLog,
   MailService,
@@ -58,5 +59,6 @@ export async function createServices(db: Kysely<Database>, env: Env): Promise<Se
     },
     lockout: { failures: env.LOGIN_LOCKOUT_FAILURES, seconds: env.LOGIN_LOCKOUT_MINUTES * 60 },
   });
-  return { settings, storage, passwords, mail, rateLimits };
+  const contentCache = new ContentCache(db, env.CONTENT_CACHE_ENTRIES);
+  return { settings, storage, passwords, mail, rateLimits, contentCache };
 }

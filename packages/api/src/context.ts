@@ -2,6 +2,7 @@ import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { ApiConfig } from './config.ts';
 import { findActiveUserById } from './queries/users.ts';
+import type { ContentCache } from './services/content-cache.ts';
 import type { MailService } from './services/mail.ts';
 import type { PasswordHasher } from './services/passwords.ts';
 import type { RateLimiter } from './services/rate-limits.ts';
@@ -26,6 +27,8 @@ export interface Services {
   passwords: PasswordHasher;
   mail: MailService;
   rateLimits: RateLimiter;
+  /** List pages and counts keyed by the content version (services/content-cache.ts). */
+  contentCache: ContentCache;
 }
 
 /** Facts about the HTTP request that procedures may need, with no HTTP library types. */

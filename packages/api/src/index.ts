@@ -31,6 +31,7 @@ export type { PublicUserProfile, UserListItem, UserProfile } from './routers/use
 export { bool, int, queryBool } from './schemas/common.ts';
 export { userSlug } from './services/accounts.ts';
 export { type CodePurpose, generateCode } from './services/codes.ts';
+export { ContentCache } from './services/content-cache.ts';
 export { excerptOf, htmlToText, sanitizeBody } from './services/html.ts';
 export {
   codeMail,

@@ -3,6 +3,7 @@ import * as m0001 from './0001_settings.ts';
 import * as m0002 from './0002_users.ts';
 import * as m0003 from './0003_accounts.ts';
 import * as m0010 from './0010_content.ts';
+import * as m0020 from './0020_content_version.ts';
 
 /** Every migration, in order. A new file is added here with the next number; names never change. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_users': m0002,
   '0003_accounts': m0003,
   '0010_content': m0010,
+  '0020_content_version': m0020,
 };

@@ -111,6 +111,12 @@ export interface FileTable {
   uploaded_at: Timestamp;
 }
 
+/** One row (id = 1): bumped at the commit of every content write (migration 0020). */
+export interface ContentVersionTable {
+  id: ColumnType<number, number, never>;
+  version: ColumnType<number, never, never>;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UserTable;
@@ -121,6 +127,7 @@ export interface Database {
   categories: CategoryTable;
   post_categories: PostCategoryTable;
   files: FileTable;
+  content_version: ContentVersionTable;
 }
 
 export type SettingsRow = Selectable<SettingsTable>;

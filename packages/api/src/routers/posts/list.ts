@@ -1,6 +1,7 @@
 import { paginate } from '../../pagination.ts';
-import { listPosts } from '../../queries/posts.ts';
+import { listPosts, type PostListOptions } from '../../queries/posts.ts';
 import { isStaff } from '../../services/access.ts';
+import { postListCacheKey } from '../../services/content-cache.ts';
 import { toPostSummary } from '../../services/posts.ts';
 import { authedProcedure } from '../../trpc.ts';
 import { postListInput, postPageOutput } from './schemas.ts';
@@ -28,8 +29,8 @@ export const listPostsProcedure = authedProcedure
     const page = await paginate(ctx, {
       restPath: '/api/posts/',
       input,
-      load: (window) =>
-        listPosts(ctx.db, {
+      load: (window) => {
+        const options: PostListOptions = {
           viewer: { id: ctx.user.id, staff: isStaff(ctx.user) },
           filters: {
             isPublished: input.is_published,
@@ -40,7 +41,10 @@ export const listPostsProcedure = authedProcedure
           },
           ordering: input.ordering,
           ...window,
-        }),
+        };
+        // Content cache hook (services/content-cache.ts): count and page at the current content version.
+        return ctx.services.contentCache.through(postListCacheKey(options), () => listPosts(ctx.db, options));
+      },
     });
     return { ...page, results: page.results.map((record) => toPostSummary(ctx, record)) };
   });
