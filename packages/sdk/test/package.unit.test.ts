@@ -190,6 +190,19 @@ export async function usePlainTrpc(trpc: TRPCClient<AppRouter>): Promise<boolean
 }
 `;
 
+/**
+ * The README's TypeScript examples, one module each, so the documentation compiles against the package
+ * it documents. An example that does not create its own `client` gets the one of "Quick start".
+ */
+function readmeExamples(readme: string): string[] {
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  return blocks.map((code) =>
+    /\bconst client\b/.test(code)
+      ? code
+      : `import { createLecternClient } from '@lectern/sdk';\nconst client = createLecternClient({ url: 'http://localhost:8000' });\n${code}`,
+  );
+}
+
 async function tsc(project: string): Promise<{ ok: boolean; output: string }> {
   try {
     const { stdout } = await run(
@@ -211,6 +224,7 @@ describe('@lectern/sdk as a published package', () => {
   let tarball: string;
   let consumer: string;
   let manifest: PackedManifest;
+  let examples: string[] = [];
 
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'lectern-sdk-pack-'));
@@ -255,6 +269,12 @@ describe('@lectern/sdk as a published package', () => {
       procedureChecks(allProcedureMeta().map(([p]) => p)),
     );
     await writeFile(path.join(consumer, 'src/usage.ts'), USAGE);
+    const readme = await readFile(path.join(unpacked, 'package/README.md'), 'utf8');
+    examples = readmeExamples(readme);
+    await mkdir(path.join(consumer, 'src/readme'));
+    for (const [i, code] of examples.entries()) {
+      await writeFile(path.join(consumer, `src/readme/example-${i + 1}.ts`), code);
+    }
   }, 300_000);
 
   afterAll(async () => {
@@ -304,7 +324,23 @@ describe('@lectern/sdk as a published package', () => {
     expect(esmProblems).toEqual([]);
   }, 120_000);
 
-  it('compiles a strict consumer with every procedure input and output inferred', async () => {
+  it('ships a README whose TypeScript examples cover every area', () => {
+    const all = examples.join('\n');
+    for (const area of ['system', 'users', 'posts', 'categories', 'files', 'auth']) {
+      expect(all).toContain(`client.${area}.`);
+    }
+    for (const helper of [
+      'createPostWithThumbnail',
+      'updatePostThumbnail',
+      'uploadProfilePicture',
+      'uploadFile',
+    ]) {
+      expect(all).toContain(`client.${helper}(`);
+    }
+    expect(all).toContain('LecternError.from(');
+  });
+
+  it('compiles a strict consumer with every procedure input and output inferred, and the README examples', async () => {
     const result = await tsc(consumer);
     expect(result.output).toBe('');
     expect(result.ok).toBe(true);
