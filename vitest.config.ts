@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Three projects: `unit` (no database, runs once), and every database test twice — on PGlite and
  * on PostgreSQL (127.0.0.1:5432 unless LECTERN_TEST_PG_URL says otherwise).
  */
-const dbTests = ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts'];
+const dbTests = ['apps/*/test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'];
 const unitTests = ['apps/*/test/**/*.unit.test.ts', 'packages/*/test/**/*.unit.test.ts'];
 
 export default defineConfig({
