@@ -72,7 +72,10 @@ describe.runIf(onPostgres)('pnpm bench --smoke', () => {
       // Every answer was a success (304 only where the client revalidates).
       const allowed = s.id === 's1-etag' ? ['200', '304'] : ['200'];
       for (const status of Object.keys(s.statuses)) expect(allowed, `${label}: ${status}`).toContain(status);
-      expect(s.runs.reduce((a, r) => a + r.responses, 0), label).toBeGreaterThan(0);
+      expect(
+        s.runs.reduce((a, r) => a + r.responses, 0),
+        label,
+      ).toBeGreaterThan(0);
       if (s.server !== 'floor') expect(s.statementsPerRequest, label).not.toBeNull();
     }
     // The revalidating client got 304s; the uncached list ran its count and page every time.
