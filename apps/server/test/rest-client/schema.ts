@@ -1049,6 +1049,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "Quartz-Lantern-Ferry-41",
+                 *       "username": "ada"
+                 *     }
+                 */
                 "application/json": {
                     email: string;
                     password: string;
@@ -1063,6 +1070,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 7,
+                     *       "username": "ada",
+                     *       "slug": "ada-1f3a9c2e",
+                     *       "email": "ada@example.com",
+                     *       "is_verified": false,
+                     *       "message": "Account created. Check your email for the verification code."
+                     *     }
+                     */
                     "application/json": components["schemas"]["Registered"];
                 };
             };
@@ -1102,6 +1119,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "otp": "402913"
+                 *     }
+                 */
                 "application/json": {
                     email: string;
                     otp: string;
@@ -1115,6 +1138,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "Email verified. You can now log in.",
+                     *       "user": {
+                     *         "id": 7,
+                     *         "email": "ada@example.com",
+                     *         "is_verified": true
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Verified"];
                 };
             };
@@ -1187,6 +1220,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "Quartz-Lantern-Ferry-41"
+                 *     }
+                 */
                 "application/json": {
                     email: string;
                     password: string;
@@ -1200,6 +1239,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJl",
+                     *       "refresh": "f3c1e0b4a9d84e5c8a1b2c3d4e5f6a7b.0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a",
+                     *       "user": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e",
+                     *         "email": "ada@example.com",
+                     *         "is_verified": true,
+                     *         "is_staff": false,
+                     *         "is_superuser": false
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Login"];
                 };
             };
@@ -1248,6 +1302,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh": "f3c1e0b4a9d84e5c8a1b2c3d4e5f6a7b.0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a"
+                 *     }
+                 */
                 "application/json": {
                     refresh: string;
                 };
@@ -1260,6 +1319,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJl",
+                     *       "refresh": "f3c1e0b4a9d84e5c8a1b2c3d4e5f6a7b.0d9c8b7a6f5e4d3c2b1a0f9e8d7c9f8e"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenRefresh"];
                 };
             };
@@ -1319,6 +1384,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com"
+                 *     }
+                 */
                 "application/json": {
                     email: string;
                 };
@@ -1331,6 +1401,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": "OTP sent to your email"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Message"];
                 };
             };
@@ -1411,6 +1486,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 7,
+                     *       "username": "ada",
+                     *       "slug": "ada-1f3a9c2e",
+                     *       "email": "ada@example.com",
+                     *       "bio": "Engineer and writer.",
+                     *       "address": "",
+                     *       "profile_pic": "https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a.png",
+                     *       "is_verified": true,
+                     *       "is_staff": false,
+                     *       "is_superuser": false,
+                     *       "date_joined": "2026-11-27T09:30:00.000Z",
+                     *       "updated_at": "2026-11-27T10:15:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserProfile"];
                 };
             };
@@ -1780,6 +1871,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "count": 21,
+                     *       "next": "https://cms.example.com/api/posts/?page=2",
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 42,
+                     *           "title": "Hello, Lectern",
+                     *           "slug": "hello-lectern-a1b2c3",
+                     *           "excerpt": "First post, with formatting.",
+                     *           "tags": [
+                     *             "news",
+                     *             "lectern"
+                     *           ],
+                     *           "categories": [
+                     *             {
+                     *               "id": 3,
+                     *               "name": "News",
+                     *               "slug": "news"
+                     *             }
+                     *           ],
+                     *           "thumbnail": null,
+                     *           "author": {
+                     *             "id": 7,
+                     *             "username": "ada",
+                     *             "slug": "ada-1f3a9c2e"
+                     *           },
+                     *           "is_published": true,
+                     *           "published_at": "2026-11-27T10:15:00.000Z",
+                     *           "created_at": "2026-11-27T10:15:00.000Z",
+                     *           "updated_at": "2026-11-27T10:15:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostPage"];
                 };
             };
@@ -1800,6 +1927,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "title": "Hello, Lectern",
+                 *       "body": "<p>First post, with <strong>formatting</strong>.</p>",
+                 *       "tags": [
+                 *         "news",
+                 *         "lectern"
+                 *       ],
+                 *       "categories": [
+                 *         3
+                 *       ],
+                 *       "is_published": true
+                 *     }
+                 */
                 "application/json": {
                     title: string;
                     /** @description HTML; sanitised on write. */
@@ -1843,6 +1984,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 42,
+                     *       "title": "Hello, Lectern",
+                     *       "slug": "hello-lectern-a1b2c3",
+                     *       "body": "<p>First post, with <strong>formatting</strong>.</p>",
+                     *       "excerpt": "First post, with formatting.",
+                     *       "tags": [
+                     *         "news",
+                     *         "lectern"
+                     *       ],
+                     *       "categories": [
+                     *         {
+                     *           "id": 3,
+                     *           "name": "News",
+                     *           "slug": "news"
+                     *         }
+                     *       ],
+                     *       "thumbnail": null,
+                     *       "author": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "is_published": true,
+                     *       "published_at": "2026-11-27T10:15:00.000Z",
+                     *       "created_at": "2026-11-27T10:15:00.000Z",
+                     *       "updated_at": "2026-11-27T10:15:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Post"];
                 };
             };
@@ -1949,6 +2120,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 42,
+                     *       "title": "Hello, Lectern",
+                     *       "slug": "hello-lectern-a1b2c3",
+                     *       "body": "<p>First post, with <strong>formatting</strong>.</p>",
+                     *       "excerpt": "First post, with formatting.",
+                     *       "tags": [
+                     *         "news",
+                     *         "lectern"
+                     *       ],
+                     *       "categories": [
+                     *         {
+                     *           "id": 3,
+                     *           "name": "News",
+                     *           "slug": "news"
+                     *         }
+                     *       ],
+                     *       "thumbnail": null,
+                     *       "author": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "is_published": true,
+                     *       "published_at": "2026-11-27T10:15:00.000Z",
+                     *       "created_at": "2026-11-27T10:15:00.000Z",
+                     *       "updated_at": "2026-11-27T10:15:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Post"];
                 };
             };
@@ -2291,6 +2492,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": 3,
+                     *         "name": "News",
+                     *         "slug": "news",
+                     *         "description": "Announcements and releases."
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["Category"][];
                 };
             };
@@ -2307,6 +2518,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "News",
+                 *       "description": "Announcements and releases."
+                 *     }
+                 */
                 "application/json": {
                     name: string;
                     description?: string;
@@ -2320,6 +2537,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 3,
+                     *       "name": "News",
+                     *       "slug": "news",
+                     *       "description": "Announcements and releases."
+                     *     }
+                     */
                     "application/json": components["schemas"]["Category"];
                 };
             };
@@ -2589,6 +2814,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 5,
+                     *       "title": "Quarterly report",
+                     *       "file": "https://cms.example.com/media/file_gallery/6b1f2c3d.pdf",
+                     *       "size": 48213,
+                     *       "content_type": "application/pdf",
+                     *       "uploaded_by": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "uploaded_at": "2026-11-27T10:15:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["GalleryFile"];
                 };
             };
