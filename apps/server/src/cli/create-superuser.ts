@@ -4,6 +4,7 @@
  * command fails. The password must pass the same rules as registration.
  */
 import { createInterface } from 'node:readline/promises';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { PasswordHasher } from '@lectern/api';
 import { createDb, migrateToLatest } from '@lectern/db';
@@ -12,25 +13,30 @@ import { ConfigError, loadEnv } from '../env.ts';
 
 const USAGE = 'usage: pnpm create-superuser --email EMAIL --username NAME --password PASSWORD';
 
-async function ask(question: string, hidden = false): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-  if (hidden) {
-    // Echo nothing after the question while the password is typed.
-    const output = rl as unknown as { _writeToOutput?: (s: string) => void };
-    let asked = false;
-    output._writeToOutput = (s: string) => {
-      if (!asked) {
-        process.stdout.write(s);
-        asked = true;
+/** One terminal prompt for the whole session (typed-ahead lines are kept); passwords are not echoed. */
+function createPrompt() {
+  let muted = false;
+  // Everything readline echoes goes through here, so a password being typed is not shown.
+  const output = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      if (!muted) process.stdout.write(chunk);
+      callback();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  return {
+    async ask(question: string, hidden = false): Promise<string> {
+      const answer = rl.question(question); // the prompt is written at once, before muting
+      muted = hidden;
+      try {
+        return (await answer).trim();
+      } finally {
+        muted = false;
+        if (hidden) process.stdout.write('\n');
       }
-    };
-  }
-  try {
-    return (await rl.question(question)).trim();
-  } finally {
-    if (hidden) process.stdout.write('\n');
-    rl.close();
-  }
+    },
+    close: () => rl.close(),
+  };
 }
 
 async function main(): Promise<number> {
@@ -62,8 +68,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const { db } = createDb({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, poolSize: 1 });
+  let prompt: ReturnType<typeof createPrompt> | undefined;
   try {
     await migrateToLatest(db);
+    prompt = interactive ? createPrompt() : undefined;
+    const ask = async (question: string, hidden = false) => (prompt ? prompt.ask(question, hidden) : '');
     const input: SuperuserInput = {
       email: values.email ?? (await ask('Email: ')),
       username: values.username ?? (await ask('Username: ')),
@@ -92,6 +101,7 @@ async function main(): Promise<number> {
     }
     throw error;
   } finally {
+    prompt?.close();
     await db.destroy();
   }
 }
