@@ -9,7 +9,7 @@
  *
  * Run: `pnpm --filter @lectern/sdk build` (turbo runs it for `pnpm build`).
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Plugin, rollup } from 'rollup';
@@ -19,7 +19,6 @@ import ts from 'typescript';
 const sdkRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = path.resolve(sdkRoot, '../..');
 const dist = path.join(sdkRoot, 'dist');
-const work = path.join(sdkRoot, '.build');
 const entry = path.join(sdkRoot, 'src/index.ts');
 
 interface PackageJson {
@@ -56,7 +55,7 @@ function reportDiagnostics(diagnostics: readonly ts.Diagnostic[]): void {
 }
 
 /** Step 1: the router's types written out in full (declaration emit of scripts/router-types.ts). */
-function emitRouterTypes(): string {
+function emitRouterTypes(work: string): string {
   const configFile = ts.readConfigFile(path.join(sdkRoot, 'tsconfig.json'), ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, sdkRoot);
   const program = ts.createProgram([path.join(sdkRoot, 'scripts/router-types.ts')], {
@@ -91,9 +90,7 @@ function emitRouterTypes(): string {
 }
 
 /** Step 2: the `@lectern/api` the SDK sees while its declarations are bundled. */
-async function writePublicApi(routerTypes: string): Promise<string> {
-  await rm(work, { recursive: true, force: true });
-  await mkdir(work, { recursive: true });
+async function writePublicApi(work: string, routerTypes: string): Promise<string> {
   await writeFile(path.join(work, 'router-types.ts'), routerTypes);
   const apiIndex = path.relative(work, path.join(repoRoot, 'packages/api/src/index.ts'));
   const file = path.join(work, 'api-public.ts');
@@ -151,9 +148,20 @@ function importedModules(code: string): string[] {
 async function main(): Promise<void> {
   const pkg = await readJson<PackageJson>(path.join(sdkRoot, 'package.json'));
   await checkVersion(pkg);
-  const isExternal = externalsOf(pkg);
 
-  const publicApi = await writePublicApi(emitRouterTypes());
+  // A private work folder (not under node_modules, which the declaration bundler treats as external).
+  const work = await mkdtemp(path.join(sdkRoot, '.build-'));
+  try {
+    await bundle(pkg, work);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  console.log(`@lectern/sdk ${pkg.version} built into ${path.relative(repoRoot, dist)}`);
+}
+
+async function bundle(pkg: PackageJson, work: string): Promise<void> {
+  const isExternal = externalsOf(pkg);
+  const publicApi = await writePublicApi(work, emitRouterTypes(work));
   await rm(dist, { recursive: true, force: true });
 
   const js = await rollup({
@@ -184,8 +192,6 @@ async function main(): Promise<void> {
     const stray = importedModules(code).filter((spec) => !isExternal(spec));
     if (stray.length > 0) fail(`dist/${file} imports ${[...new Set(stray)].join(', ')}`);
   }
-  await rm(work, { recursive: true, force: true });
-  console.log(`@lectern/sdk ${pkg.version} built into ${path.relative(repoRoot, dist)}`);
 }
 
 await main();
