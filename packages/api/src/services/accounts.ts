@@ -40,20 +40,23 @@ export function userSlug(username: string): string {
 
 /**
  * Issues a code and mails it, unless one of the same purpose went out within the cooldown (then
- * nothing happens: the caller answers 200 all the same). Mail failures are logged, not thrown.
+ * nothing happens: the caller answers 200 all the same). Mail failures are logged, not thrown; with
+ * `background` the caller does not wait for the mail server.
  */
 export async function sendCode(
   ctx: Pick<Context, 'config' | 'services'> & { db: Kysely<Database> },
   user: Pick<UserRow, 'id' | 'email' | 'username'>,
   purpose: CodePurpose,
-  opts: { skipCooldown?: boolean } = {},
+  opts: { skipCooldown?: boolean; background?: boolean } = {},
 ): Promise<void> {
   const policy = codePolicy(ctx);
   if (!opts.skipCooldown && (await inCooldown(ctx.db, policy, user.id, purpose))) return;
   const code = await issueCode(ctx.db, policy, user.id, purpose);
-  await ctx.services.mail.trySend(
+  const sending = ctx.services.mail.trySend(
     codeMail({ to: user.email, username: user.username, code, purpose, ttlMinutes: policy.ttlMinutes }),
   );
+  // In the background, the answer does not wait on the mail server: its time tells nothing.
+  if (!opts.background) await sending;
 }
 
 /** A unique-index violation on users turned into the field error a client can act on. */

@@ -18,6 +18,6 @@ export const forgetPassword = publicProcedure
   .mutation(async ({ ctx, input }) => {
     await ctx.services.rateLimits.hit('forget', { ip: ctx.request.ip, email: input.email });
     const user = await findUserByEmail(ctx.db, input.email);
-    if (user?.is_active) await sendCode(ctx, user, 'reset');
+    if (user?.is_active) await sendCode(ctx, user, 'reset', { background: true });
     return { message: 'OTP sent to your email' };
   });

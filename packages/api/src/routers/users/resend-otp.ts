@@ -21,6 +21,6 @@ export const resendOtp = publicProcedure
     await ctx.services.rateLimits.hit('resend', { ip: ctx.request.ip, email: input.email });
     const user = await findUserByEmail(ctx.db, input.email);
     // The same answer whether or not the account exists, is verified, or is within the cooldown.
-    if (user?.is_active && !user.is_verified) await sendCode(ctx, user, 'verify');
+    if (user?.is_active && !user.is_verified) await sendCode(ctx, user, 'verify', { background: true });
     return { message: RESEND_MESSAGE };
   });
