@@ -17,6 +17,10 @@ describe('OpenAPI document and docs page, served', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/json');
     expect(res.json()).toEqual(JSON.parse(await readFile(OPENAPI_FILE, 'utf8')));
+    // The docs page reads its own copy: the same document.
+    const docsCopy = await t.app.inject({ url: '/docs/json' });
+    expect(docsCopy.statusCode).toBe(200);
+    expect(docsCopy.json()).toEqual(res.json());
     expect(Object.keys(res.json().paths)).toEqual(
       expect.arrayContaining(['/api/system/health', '/api/users/login', '/api/posts', '/health-check']),
     );
