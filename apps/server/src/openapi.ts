@@ -92,7 +92,11 @@ const errorResponses: Record<string, Json> = {
           summary: 'Not a JSON object',
           value: { non_field_errors: ['Invalid data. Expected a JSON object.'] },
         },
-        parse: errorExample('Malformed JSON', 'Body is not valid JSON.', 'PARSE_ERROR'),
+        parse: errorExample(
+          'Malformed JSON',
+          "Body is not valid JSON but content-type is set to 'application/json'",
+          'PARSE_ERROR',
+        ),
       },
     ),
   },
@@ -126,11 +130,7 @@ const errorResponses: Record<string, Json> = {
   UnsupportedMediaType: {
     description: 'A body in a media type this path does not take (`UNSUPPORTED_MEDIA_TYPE`).',
     content: json(schemaRef('Error'), {
-      mediaType: errorExample(
-        'Wrong media type',
-        'Unsupported Media Type: text/plain',
-        'UNSUPPORTED_MEDIA_TYPE',
-      ),
+      mediaType: errorExample('Wrong media type', 'Unsupported Media Type', 'UNSUPPORTED_MEDIA_TYPE'),
     }),
   },
   TooManyRequests: {
