@@ -4,6 +4,7 @@ import * as m0002 from './0002_users.ts';
 import * as m0003 from './0003_accounts.ts';
 import * as m0010 from './0010_content.ts';
 import * as m0020 from './0020_content_version.ts';
+import * as m0021 from './0021_post_list_cover.ts';
 
 /** Every migration, in order. A new file is added here with the next number; names never change. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_accounts': m0003,
   '0010_content': m0010,
   '0020_content_version': m0020,
+  '0021_post_list_cover': m0021,
 };
