@@ -238,7 +238,7 @@ export async function listDeletedPosts(
   const { count } = await base.select(sql<number>`count(*)::int`.as('count')).executeTakeFirstOrThrow();
   if (count === 0 || window.offset >= count) return { count, results: [] };
   const results = await withRelations(base.select(summaryColumns))
-    .orderBy(sql`posts.deleted_at desc nulls last`)
+    .orderBy('posts.deleted_at', 'desc')
     .orderBy('posts.id', 'desc')
     .limit(window.limit)
     .offset(window.offset)
