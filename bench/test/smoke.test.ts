@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TemplateInfo } from '@lectern/db/testing';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const benchDir = path.resolve(import.meta.dirname, '..');
@@ -38,7 +39,8 @@ describe.runIf(onPostgres)('pnpm bench --smoke', () => {
     timeout: 600_000,
   }, async () => {
     out = await mkdtemp(path.join(tmpdir(), 'lectern-bench-test-'));
-    const admin = new URL(inject('lecternTemplate').adminUrl);
+    const template: TemplateInfo = inject('lecternTemplate');
+    const admin = new URL(template.adminUrl);
     admin.pathname = '/lectern_bench';
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/bench.ts', '--smoke', '--out', out], {
       cwd: benchDir,
