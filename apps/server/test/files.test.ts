@@ -107,6 +107,12 @@ describe('file gallery', () => {
     expect(await upload(null, [['file', { data: PDF, filename: 'a.pdf' }]])).toMatchObject({
       statusCode: 401,
     });
+    // The token is checked before the body is read: an anonymous oversized upload is 401, not 413.
+    const anonymousBig = await upload(null, [
+      ['file', { data: Buffer.concat([PDF, Buffer.alloc(MAX_UPLOAD * 4)]), filename: 'big.pdf' }],
+    ]);
+    expect(anonymousBig.statusCode).toBe(401);
+    expect(anonymousBig.json()).toMatchObject({ code: 'NOT_AUTHENTICATED' });
     expect(await mediaFiles(t)).toEqual(before);
   });
 

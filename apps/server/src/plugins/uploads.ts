@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import type { Context, IncomingFile } from '@lectern/api';
+import { type Context, fail, type IncomingFile } from '@lectern/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** A parsed multipart body: text fields (repeatable) and file fields (null = sent empty, meaning "remove"). */
@@ -19,6 +19,8 @@ export interface UploadRoute {
   /** Handles a JSON body on the same path (usually: the procedure through a server-side caller). */
   json?: (ctx: Context, body: Record<string, unknown>, params: Record<string, string>) => Promise<unknown>;
   successStatus?: 200 | 201;
+  /** Refuse a missing or invalid token (401) before any of the multipart body is read. */
+  authenticated?: boolean;
 }
 
 export interface UploadsPluginOptions {
@@ -93,6 +95,10 @@ export async function uploadsPlugin(app: FastifyInstance, opts: UploadsPluginOpt
       url: route.url,
       handler: async (req, reply) => {
         const ctx = await app.lectern.createContext(req);
+        if (route.authenticated) {
+          if (ctx.tokenRejected) throw fail.tokenInvalid();
+          if (!ctx.user) throw fail.unauthenticated();
+        }
         const params = (req.params ?? {}) as Record<string, string>;
         let result: unknown;
         if (req.isMultipart()) {
