@@ -65,7 +65,9 @@ const config = {
   posts: num(args.posts, smoke ? 240 : 100_000),
   pglitePosts: num(args['pglite-posts'], smoke ? 120 : 10_000),
   durationSeconds: num(args.duration, smoke ? 2 : 10),
-  warmupSeconds: num(args.warmup, smoke ? 0 : 3),
+  warmupSeconds: num(args.warmup, smoke ? 0 : 5),
+  /** Load on a freshly started server before its first scenario (JIT, pools, PostgreSQL caches). */
+  serverWarmupSeconds: smoke ? 0 : 15,
   runs: num(args.runs, smoke ? 1 : 3),
   connections: num(args.connections, smoke ? 8 : 32),
   workers: num(args.workers, smoke ? 1 : 2),
@@ -208,6 +210,7 @@ async function runLoadProcess(loadSpec: LoadSpec): Promise<LoadResult> {
 }
 
 const results: ScenarioResult[] = [];
+const NO_FIXTURES: Fixtures = { token: '', categorySlug: '', deepPage: 1, postSlugs: [], trpcListPath: '' };
 
 async function measure(
   id: ScenarioId,
@@ -344,6 +347,19 @@ async function withPg<T>(
   }
 }
 
+/** Unrecorded load on a freshly started server: its first seconds are not its steady state. */
+async function warmUp(server: ServerProcess, id: ScenarioId, f: Fixtures): Promise<void> {
+  if (config.serverWarmupSeconds <= 0) return;
+  await runLoadProcess({
+    ...spec(id, f),
+    url: server.url,
+    connections: config.connections,
+    warmupSeconds: config.serverWarmupSeconds,
+    durationSeconds: 0,
+    runs: 0,
+  });
+}
+
 async function lectern(
   databaseUrl: string | undefined,
   dataDir: string,
@@ -371,6 +387,7 @@ async function benchPostgres(posts: number, main: boolean, dataDir: string): Pro
   if (main) {
     const floor = await startFloor({ databaseUrl: url, workers: config.workers, poolSize: config.poolSize });
     try {
+      await warmUp(floor, 'floor', NO_FIXTURES);
       await measure('floor', floor, 'floor', posts, {
         token: '',
         categorySlug: '',
@@ -386,6 +403,7 @@ async function benchPostgres(posts: number, main: boolean, dataDir: string): Pro
   const uncached = await lectern(url, dataDir, 0);
   try {
     const f = await withPg(url, (q) => fixtures(uncached, q));
+    await warmUp(uncached, 's1', f);
     const ids: ScenarioId[] = main ? ['s1', 's2', 's3', 's4', 's5', 's6', 's7'] : ['s1', 's3'];
     for (const id of ids) await measure(id, uncached, 'lectern, cache off', posts, f);
     if (main) {
@@ -410,6 +428,7 @@ async function benchPostgres(posts: number, main: boolean, dataDir: string): Pro
   const cached = await lectern(url, dataDir, 1000);
   try {
     const f = await withPg(url, (q) => fixtures(cached, q));
+    await warmUp(cached, 's1', f);
     const ids: ScenarioId[] = main ? ['s1', 's1-etag', 's2', 's3', 's6'] : ['s1', 's3'];
     for (const id of ids) await measure(id, cached, 'lectern, cache on', posts, f);
 
@@ -476,6 +495,7 @@ async function benchPglite(dataDir: string): Promise<void> {
       });
       const body = (await page.json()) as { results: Array<{ slug: string }> };
       f.postSlugs = body.results.map((r) => r.slug);
+      await warmUp(server, 's1', f);
       await measure('s1', server, name, posts, f);
       if (cacheEntries === 0 || smoke) await measure('s4', server, name, posts, f);
     } finally {
