@@ -212,45 +212,40 @@ async function runLoadProcess(loadSpec: LoadSpec): Promise<LoadResult> {
 const results: ScenarioResult[] = [];
 const NO_FIXTURES: Fixtures = { token: '', categorySlug: '', deepPage: 1, postSlugs: [], trpcListPath: '' };
 
-async function measure(
-  id: ScenarioId,
-  server: ServerProcess,
-  serverName: string,
-  posts: number,
-  f: Fixtures,
-): Promise<ScenarioResult | null> {
-  if (config.only && !config.only.has(id)) return null;
-  const s = spec(id, f);
-  // A probe first: a scenario that does not answer 200 is a broken harness, not a number.
-  const probe = await fetch(`${server.url}${s.paths[0]}`, {
+interface Job {
+  id: ScenarioId;
+  server: ServerProcess;
+  serverName: string;
+  posts: number;
+  f: Fixtures;
+}
+
+/** A probe first: a scenario that does not answer 200 is a broken harness, not a number. */
+async function probe(job: Job): Promise<void> {
+  const s = spec(job.id, job.f);
+  const res = await fetch(`${job.server.url}${s.paths[0]}`, {
     method: s.method,
     headers: s.headers,
     ...(s.bodies?.[0] ? { body: s.bodies[0] } : {}),
   });
-  if (probe.status !== 200) {
+  if (res.status !== 200) {
     throw new Error(
-      `${id} on ${serverName}: probe answered ${probe.status}: ${(await probe.text()).slice(0, 500)}`,
+      `${job.id} on ${job.serverName}: probe answered ${res.status}: ${(await res.text()).slice(0, 500)}`,
     );
   }
-  await probe.arrayBuffer();
-  log(`${TITLES[id]} — ${serverName}, ${label(posts)} posts`);
-  const { runs } = await runLoadProcess({
-    ...s,
-    url: server.url,
-    connections: config.connections,
-    warmupSeconds: config.warmupSeconds,
-    durationSeconds: config.durationSeconds,
-    runs: config.runs,
-  });
+  await res.arrayBuffer();
+}
+
+function summarise(job: Job, runs: RunStats[]): ScenarioResult {
   const statuses: Record<string, number> = {};
   for (const run of runs)
     for (const [code, n] of Object.entries(run.statuses)) statuses[code] = (statuses[code] ?? 0) + n;
   const statements = runs.map((r) => r.statementsPerRequest).filter((x): x is number => x !== null);
   const result: ScenarioResult = {
-    id,
-    title: TITLES[id],
-    server: serverName,
-    posts,
+    id: job.id,
+    title: TITLES[job.id],
+    server: job.serverName,
+    posts: job.posts,
     requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
     p50: median(runs.map((r) => r.p50)),
     p90: median(runs.map((r) => r.p90)),
@@ -263,11 +258,58 @@ async function measure(
     runs,
   };
   log(
-    `  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+    `${TITLES[job.id]} — ${job.serverName}, ${label(job.posts)} posts: ` +
+      `${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
       `errors ${result.errors}, SQL/req ${result.statementsPerRequest?.toFixed(2) ?? '-'}`,
   );
   results.push(result);
   return result;
+}
+
+/**
+ * Measures the jobs run by run in turn (job A run 1, job B run 1, …, job A run 2, …), each run after
+ * its own warm-up, so scenarios that are compared share whatever else the machine is doing.
+ */
+async function measureTogether(jobs: Job[]): Promise<void> {
+  const selected = jobs.filter((job) => !config.only || config.only.has(job.id));
+  for (const job of selected) await probe(job);
+  const runs = selected.map((): RunStats[] => []);
+  for (let round = 0; round < config.runs; round++) {
+    for (const [i, job] of selected.entries()) {
+      const { runs: these } = await runLoadProcess({
+        ...spec(job.id, job.f),
+        url: job.server.url,
+        connections: config.connections,
+        warmupSeconds: config.warmupSeconds,
+        durationSeconds: config.durationSeconds,
+        runs: 1,
+      });
+      runs[i]?.push(...these);
+    }
+  }
+  for (const [i, job] of selected.entries()) summarise(job, runs[i] ?? []);
+}
+
+/** Measures one scenario (warm-up, then its runs back to back). */
+async function measure(
+  id: ScenarioId,
+  server: ServerProcess,
+  serverName: string,
+  posts: number,
+  f: Fixtures,
+): Promise<void> {
+  const job: Job = { id, server, serverName, posts, f };
+  if (config.only && !config.only.has(id)) return;
+  await probe(job);
+  const { runs } = await runLoadProcess({
+    ...spec(id, f),
+    url: server.url,
+    connections: config.connections,
+    warmupSeconds: config.warmupSeconds,
+    durationSeconds: config.durationSeconds,
+    runs: config.runs,
+  });
+  summarise(job, runs);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -384,53 +426,61 @@ async function benchPostgres(posts: number, main: boolean, dataDir: string): Pro
     pgVersion = String(row?.v ?? '');
   });
 
-  if (main) {
-    const floor = await startFloor({ databaseUrl: url, workers: config.workers, poolSize: config.poolSize });
-    try {
-      await warmUp(floor, 'floor', NO_FIXTURES);
-      await measure('floor', floor, 'floor', posts, {
-        token: '',
-        categorySlug: '',
-        deepPage: 1,
-        postSlugs: [],
-        trpcListPath: '',
-      });
-    } finally {
-      await floor.stop();
-    }
-  }
-
-  const uncached = await lectern(url, dataDir, 0);
+  // Every server of this size runs at once (idle ones cost nothing), so the scenarios that targets
+  // compare are measured run by run in turn, under the same conditions.
+  const servers: ServerProcess[] = [];
   try {
-    const f = await withPg(url, (q) => fixtures(uncached, q));
-    await warmUp(uncached, 's1', f);
-    const ids: ScenarioId[] = main ? ['s1', 's2', 's3', 's4', 's5', 's6', 's7'] : ['s1', 's3'];
-    for (const id of ids) await measure(id, uncached, 'lectern, cache off', posts, f);
-    if (main) {
+    const floor = main
+      ? await startFloor({ databaseUrl: url, workers: config.workers, poolSize: config.poolSize })
+      : undefined;
+    if (floor) servers.push(floor);
+    const uncached = await lectern(url, dataDir, 0);
+    servers.push(uncached);
+    const cached = await lectern(url, dataDir, 1000);
+    servers.push(cached);
+    const fOff = await withPg(url, (q) => fixtures(uncached, q));
+    const f = await withPg(url, (q) => fixtures(cached, q));
+    if (floor) await warmUp(floor, 'floor', NO_FIXTURES);
+    await warmUp(uncached, 's1', fOff);
+    await warmUp(cached, 's1', f);
+    const off = (id: ScenarioId): Job => ({
+      id,
+      server: uncached,
+      serverName: 'lectern, cache off',
+      posts,
+      f: fOff,
+    });
+    const on = (id: ScenarioId): Job => ({ id, server: cached, serverName: 'lectern, cache on', posts, f });
+
+    if (main && floor) {
+      await measureTogether([
+        { id: 'floor', server: floor, serverName: 'floor', posts, f: NO_FIXTURES },
+        off('s1'),
+        off('s2'),
+        off('s3'),
+        off('s4'),
+        on('s1'),
+      ]);
+      for (const id of ['s5', 's6', 's7'] as const)
+        await measure(id, uncached, 'lectern, cache off', posts, fOff);
+      for (const id of ['s1-etag', 's2', 's3', 's6'] as const)
+        await measure(id, cached, 'lectern, cache on', posts, f);
       // Constant statements per list request whatever the page size.
       // The fewest of three tries: the settings cache (SETTINGS_CACHE_MS) adds a read now and then.
       for (const size of [1, 20, 100]) {
         const counts: number[] = [];
         for (let i = 0; i < 3; i++) {
           const res = await fetch(`${uncached.url}/api/posts/?is_published=true&page_size=${size}`, {
-            headers: { authorization: `Bearer ${f.token}` },
+            headers: { authorization: `Bearer ${fOff.token}` },
           });
           await res.arrayBuffer();
           counts.push(Number(res.headers.get(SQL_STATEMENTS_HEADER) ?? Number.NaN));
         }
         statementsByPageSize[String(size)] = Math.min(...counts);
       }
+    } else {
+      await measureTogether([off('s1'), off('s3'), on('s1'), on('s3')]);
     }
-  } finally {
-    await uncached.stop();
-  }
-
-  const cached = await lectern(url, dataDir, 1000);
-  try {
-    const f = await withPg(url, (q) => fixtures(cached, q));
-    await warmUp(cached, 's1', f);
-    const ids: ScenarioId[] = main ? ['s1', 's1-etag', 's2', 's3', 's6'] : ['s1', 's3'];
-    for (const id of ids) await measure(id, cached, 'lectern, cache on', posts, f);
 
     if (!args['skip-explain']) {
       const list = spec('s1', f).paths[0] ?? '';
@@ -468,7 +518,7 @@ async function benchPostgres(posts: number, main: boolean, dataDir: string): Pro
       });
     }
   } finally {
-    await cached.stop();
+    for (const server of servers) await server.stop();
   }
 }
 
