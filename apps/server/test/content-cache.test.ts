@@ -6,20 +6,17 @@
  * On both databases through app.inject; and, on PostgreSQL, with two real server processes sharing
  * one database: writes through one, reads through the other, with the reader's cache kept hot.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ContentCache } from '@lectern/api';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, insertUser, TEST_JWT_SECRET, type TestApp } from './helpers.ts';
+import { type ServerProc as Proc, startServer } from './server-process.ts';
 
-const serverDir = path.resolve(import.meta.dirname, '..');
 const onPostgres = process.env.LECTERN_TEST_DB === 'postgres';
 
 interface ListBody {
@@ -159,51 +156,7 @@ describe('post list through the cache, with ETags', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-interface Proc {
-  child: ChildProcess;
-  url: string;
-}
-
-async function startServer(env: Record<string, string>): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
-    try {
-      if ((await fetch(`${url}/health-check/`)).status === 200) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not become healthy:\n${out}`);
-}
-
-describe.runIf(onPostgres)('two server processes on one PostgreSQL', () => {
+describe.runIf(onPostgres)('two server processes on one PostgreSQL', { timeout: 120_000 }, () => {
   let testDb: TestDb;
   let dataDir: string;
   const procs: Proc[] = [];

@@ -3,10 +3,8 @@
  * database; SIGTERM shuts down cleanly; the production cluster restarts a worker that dies.
  * PostgreSQL only: PGlite lives inside a single process by design.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,62 +12,9 @@ import { signAccessToken } from '@lectern/api';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertUser, TEST_JWT_SECRET } from './helpers.ts';
+import { type ServerProc as Proc, startServer, stopServer as stop } from './server-process.ts';
 
-const serverDir = path.resolve(import.meta.dirname, '..');
 const onPostgres = process.env.LECTERN_TEST_DB === 'postgres';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-interface Proc {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-async function startServer(env: Record<string, string>): Promise<Proc> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: serverDir,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${out}`);
-    try {
-      const res = await fetch(`${url}/health-check/`);
-      if (res.status === 200) return { child, url, output: () => out };
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not become healthy:\n${out}`);
-}
-
-async function stop(proc: Proc, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-  if (proc.child.exitCode !== null) return proc.child.exitCode;
-  proc.child.kill(signal);
-  const [code] = (await once(proc.child, 'exit')) as [number | null];
-  return code;
-}
 
 function childPids(pid: number): number[] {
   try {
@@ -82,7 +27,8 @@ function childPids(pid: number): number[] {
   }
 }
 
-describe.runIf(onPostgres)('server processes on one PostgreSQL', () => {
+// Starting tsx processes takes seconds each, more on a loaded 2-core machine.
+describe.runIf(onPostgres)('server processes on one PostgreSQL', { timeout: 120_000 }, () => {
   let testDb: TestDb;
   let dataDir: string;
   let common: Record<string, string>;
