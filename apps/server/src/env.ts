@@ -32,6 +32,8 @@ export const envSchema = z.object({
   ALLOW_PGLITE_IN_PRODUCTION: bool.default(false),
   MIGRATE_ON_START: bool.default(true),
   DB_POOL_SIZE: int(1, 200).default(10),
+  /** PostgreSQL: parameterised statements as named prepared statements (parsed once per connection, plans reused). */
+  DB_PREPARED_STATEMENTS: bool.default(true),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .transform((u) => u.replace(/\/+$/, ''))

@@ -15,6 +15,7 @@ export async function createServer(env: Env): Promise<FastifyInstance> {
     dataDir: env.DATA_DIR,
     poolSize: env.DB_POOL_SIZE,
     onQuery: queryCounter?.onQuery,
+    preparedStatements: env.DB_PREPARED_STATEMENTS,
   });
   let app: FastifyInstance | undefined;
   try {

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, type KyselyConfig, type LogEvent, PostgresDialect } from 'kysely';
+import { Kysely, type KyselyConfig, type LogEvent, PostgresDialect, type PostgresPool } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Database } from './types.ts';
@@ -19,6 +20,11 @@ export interface DbConfig {
   poolSize?: number;
   /** Called after every statement (query counting, slow-query logs). */
   onQuery?: (event: LogEvent) => void;
+  /**
+   * PostgreSQL: send parameterised statements as named prepared statements, so each connection parses
+   * a statement once and PostgreSQL can reuse its plan instead of planning it on every execution.
+   */
+  preparedStatements?: boolean;
 }
 
 export interface DbHandle {
@@ -40,6 +46,35 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
+type QueryFn = (text: unknown, values?: unknown) => Promise<unknown>;
+const PREPARED = Symbol('lectern.prepared');
+
+/**
+ * Wraps a pool client's `query(text, values)` so that a statement with parameters goes out as a named
+ * prepared statement (pg parses each name once per connection). Statements without parameters keep
+ * the simple protocol (migrations send several commands in one string, which a prepared statement
+ * cannot hold).
+ */
+function prepareStatements(client: pg.PoolClient, names: Map<string, string>): pg.PoolClient {
+  const marked = client as pg.PoolClient & { [PREPARED]?: true };
+  if (marked[PREPARED]) return client;
+  marked[PREPARED] = true;
+  const target = client as unknown as { query: QueryFn };
+  const original = target.query.bind(client) as QueryFn;
+  target.query = (text: unknown, values?: unknown) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) {
+      return original(text, values);
+    }
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `l_${createHash('sha1').update(text).digest('base64url').slice(0, 24)}`;
+      names.set(text, name);
+    }
+    return original({ name, text, values });
+  };
+  return client;
+}
+
 export function createDb(config: DbConfig): DbHandle {
   const log: KyselyConfig['log'] = config.onQuery
     ? (event) => {
@@ -52,7 +87,17 @@ export function createDb(config: DbConfig): DbHandle {
       max: config.poolSize ?? 10,
       types: pgTypes,
     });
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log }), kind: 'postgres' };
+    const names = new Map<string, string>();
+    const dialectPool: PostgresPool = config.preparedStatements
+      ? {
+          connect: async () => prepareStatements(await pool.connect(), names),
+          end: () => pool.end(),
+        }
+      : pool;
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log }),
+      kind: 'postgres',
+    };
   }
   let client = config.pglite;
   if (!client) {
