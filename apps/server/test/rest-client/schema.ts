@@ -699,6 +699,7 @@ export interface components {
             username: string;
             slug: string;
             bio: string;
+            /** @description Absolute URL of the picture, or null. */
             profile_pic: string | null;
         };
         PostPage: {

@@ -4,7 +4,7 @@ import { insertUser, takenIdentifiers } from '../../queries/users.ts';
 import { sendCode, uniqueViolationToField, userSlug } from '../../services/accounts.ts';
 import { passwordProblems } from '../../services/passwords.ts';
 import { publicProcedure } from '../../trpc.ts';
-import { emailField, passwordField, usernameField } from './schemas.ts';
+import { emailField, passwordField, usernameField, userProfile } from './schemas.ts';
 
 export const registerInput = z.object({
   email: emailField(),
@@ -12,15 +12,9 @@ export const registerInput = z.object({
   username: usernameField(),
 });
 
-export const registerOutput = z
-  .object({
-    id: z.number().int(),
-    email: z.string(),
-    username: z.string(),
-    slug: z.string(),
-    is_verified: z.boolean(),
-    message: z.string(),
-  })
+export const registerOutput = userProfile
+  .pick({ id: true, email: true, username: true, slug: true, is_verified: true })
+  .extend({ message: z.string() })
   .meta({ id: 'Registered' });
 
 export const register = publicProcedure

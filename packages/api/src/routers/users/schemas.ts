@@ -41,27 +41,22 @@ export const userProfile = z
   .meta({ id: 'UserProfile' });
 export type UserProfile = z.infer<typeof userProfile>;
 
-export const publicUserProfile = z
-  .object({
-    id: z.number().int(),
-    username: z.string(),
-    slug: z.string(),
-    bio: z.string(),
-    profile_pic: z.string().nullable(),
-  })
+// The narrower views are picks of the full profile, so a field's type is written once.
+export const publicUserProfile = userProfile
+  .pick({ id: true, username: true, slug: true, bio: true, profile_pic: true })
   .meta({ id: 'PublicUserProfile' });
 export type PublicUserProfile = z.infer<typeof publicUserProfile>;
 
-export const userListItem = z
-  .object({
-    id: z.number().int(),
-    email: z.string(),
-    username: z.string(),
-    slug: z.string(),
-    is_verified: z.boolean(),
-    is_staff: z.boolean(),
-    is_superuser: z.boolean(),
-    date_joined: z.date(),
+export const userListItem = userProfile
+  .pick({
+    id: true,
+    email: true,
+    username: true,
+    slug: true,
+    is_verified: true,
+    is_staff: true,
+    is_superuser: true,
+    date_joined: true,
   })
   .meta({ id: 'UserListItem' });
 export type UserListItem = z.infer<typeof userListItem>;
