@@ -357,7 +357,7 @@ async function fixtures(
       });
     },
   });
-  await client.posts.list.query({ is_published: true, page_size: '20' }).catch(() => undefined);
+  await client.posts.list.query({ is_published: true, page_size: 20 }).catch(() => undefined);
   if (!trpcListPath) throw new Error('could not capture the SDK request');
   return { token, categorySlug, deepPage, postSlugs: slugs.map((r) => String(r.slug)), trpcListPath };
 }

@@ -1,7 +1,7 @@
 import {
   generatePassword,
   hasSuperuser,
-  insertUserRow,
+  insertUser as insertUserRow,
   type PasswordHasher,
   passwordProblems,
   takenIdentifiers,

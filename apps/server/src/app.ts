@@ -6,23 +6,26 @@ import {
   type AppRouter,
   appRouter,
   type Context,
-  createCallerFactory,
+  callProcedure,
   createContext,
+  createOpenApiDocument,
+  fail,
+  LecternError,
+  multipartRoutes,
   type Services,
 } from '@lectern/api';
 import type { Database } from '@lectern/db';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
-import { restError, sendMaintenance } from './errors.ts';
-import { createOpenApiDocument } from './openapi.ts';
 import { docsPlugin } from './plugins/docs.ts';
+import { installErrorHandlers, sendError } from './plugins/errors.ts';
 import { installContentEtags } from './plugins/etag.ts';
 import { mediaPlugin } from './plugins/media.ts';
 import { restPlugin } from './plugins/rest.ts';
 import { trpcPlugin } from './plugins/trpc.ts';
 import { uploadsPlugin } from './plugins/uploads.ts';
-import { uploadRoutes } from './routes/uploads.ts';
+import { version } from './version.ts';
 
 export interface AppDeps {
   env: Env;
@@ -38,15 +41,6 @@ declare module 'fastify' {
     lectern: { createContext(req: FastifyRequest): Promise<Context>; router: AppRouter };
   }
 }
-
-/** Fastify's own errors → api.md's bodies. */
-const FASTIFY_CODES: Record<string, { status: number; code: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'PARSE_ERROR' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'PARSE_ERROR' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'PARSE_ERROR' },
-};
 
 function baseUrlOf(env: Env, req: FastifyRequest): string {
   return env.PUBLIC_URL ?? `${req.protocol}://${req.host}`;
@@ -73,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       request: { ip: req.ip, baseUrl: baseUrlOf(env, req) },
     });
   app.decorate('lectern', { createContext: makeContext, router: appRouter });
-  const createCaller = createCallerFactory(appRouter);
+  installErrorHandlers(app);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -84,7 +78,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const allowed = new Set(env.ALLOWED_HOSTS.map((h) => h.toLowerCase()));
     app.addHook('onRequest', async (req, reply) => {
       if (!allowed.has(req.hostname.toLowerCase())) {
-        return reply.code(400).send({ detail: 'Invalid Host header.', code: 'INVALID_HOST' });
+        return sendError(
+          req,
+          reply,
+          new LecternError({ code: 'INVALID_HOST', message: 'Invalid Host header.' }),
+        );
       }
     });
   }
@@ -105,51 +103,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
     if (req.url.startsWith('/trpc') || route === '/api/*' || req.method === 'OPTIONS') return;
-    if ((await deps.services.settings.get()).maintenance) return sendMaintenance(req, reply);
-  });
-
-  app.setErrorHandler((error: FastifyError, req, reply) => {
-    const known = error.code ? FASTIFY_CODES[error.code] : undefined;
-    if (known) return reply.code(known.status).send({ detail: error.message, code: known.code });
-    const fieldErrors = (error as { fieldErrors?: Record<string, string[]> }).fieldErrors;
-    if (fieldErrors) return reply.code(400).send(fieldErrors);
-    if (error.validation) {
-      return reply.code(400).send({ non_field_errors: [error.message] });
-    }
-    if (
-      error.statusCode &&
-      error.statusCode >= 400 &&
-      error.statusCode < 500 &&
-      !(error as unknown as { data?: unknown }).data
-    ) {
-      return reply.code(error.statusCode).send({ detail: error.message, code: 'BAD_REQUEST' });
-    }
-    const { status, body, retryAfter } = restError(error);
-    if (status >= 500) req.log.error({ err: error }, 'unhandled error');
-    if (retryAfter !== null) reply.header('Retry-After', String(retryAfter));
-    if (status === 503) return sendMaintenance(req, reply);
-    return reply.code(status).send(body);
-  });
-
-  app.setNotFoundHandler((req, reply) => {
-    reply
-      .code(404)
-      .send({ detail: `No route for ${req.method} ${req.url.split('?')[0]}.`, code: 'NOT_FOUND' });
+    if ((await deps.services.settings.get()).maintenance) return sendError(req, reply, fail.maintenance());
   });
 
   app.get('/health-check', async (req, reply) => {
-    const caller = createCaller(await makeContext(req));
-    const health = await caller.system.health();
+    const health = (await callProcedure('system.health', await makeContext(req), undefined)) as {
+      status: string;
+    };
     return reply.code(health.status === 'healthy' ? 200 : 503).send(health);
   });
 
-  const document = createOpenApiDocument();
+  const document = createOpenApiDocument(version);
   await app.register(docsPlugin, { document });
 
   await app.register(mediaPlugin, { root: env.MEDIA_ROOT });
   // Multipart routes register before the REST bridge's /api/* wildcard.
   await app.register(uploadsPlugin, {
-    routes: uploadRoutes,
+    routes: multipartRoutes,
     maxFileBytes: env.UPLOAD_MAX_BYTES,
     maxFieldBytes: env.BODY_LIMIT,
   });

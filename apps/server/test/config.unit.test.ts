@@ -41,4 +41,17 @@ describe('configuration', () => {
     expect(result.stderr).toContain('PORT');
     expect(ConfigError.name).toBe('ConfigError');
   });
+
+  it('accepts the cheap test profile only with NODE_ENV=test', () => {
+    const base = { DATA_DIR: '/tmp/lectern-env-test', JWT_SECRET: 'x'.repeat(40) };
+    expect(loadEnv({ ...base, NODE_ENV: 'test', PASSWORD_HASH_PROFILE: 'fast' }).PASSWORD_HASH_PROFILE).toBe(
+      'fast',
+    );
+    for (const NODE_ENV of ['development', 'production']) {
+      expect(() =>
+        loadEnv({ ...base, NODE_ENV, PASSWORD_HASH_PROFILE: 'fast', DATABASE_URL: 'postgres://x@y/z' }),
+      ).toThrow(ConfigError);
+    }
+    expect(loadEnv({ ...base }).PASSWORD_HASH_PROFILE).toBe('owasp');
+  });
 });

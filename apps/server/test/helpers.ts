@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { signAccessToken } from '@lectern/api';
+import { signAccessToken } from '@lectern/api/testing';
 import type { NewUser } from '@lectern/db';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
 import type { FastifyInstance } from 'fastify';

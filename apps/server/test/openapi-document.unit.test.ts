@@ -1,24 +1,24 @@
 /**
  * The OpenAPI document as a product: the committed apps/server/openapi.json is what the routers
  * generate, validates as OpenAPI 3, lints clean with Redocly's recommended rules, and describes every
- * procedure and multipart route with api.md's paths, statuses, security and error shapes.
+ * procedure and multipart route with the contract's paths, statuses, security and error shapes.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { allProcedureMeta } from '@lectern/api';
+import {
+  allProcedures,
+  createOpenApiDocument,
+  MACHINE_CODES,
+  multipartRoutes,
+  serializeOpenApiDocument,
+} from '@lectern/api';
 import { validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
-import {
-  createOpenApiDocument,
-  OPENAPI_FILE,
-  PROCEDURE_ERRORS,
-  serializeOpenApiDocument,
-} from '../src/openapi.ts';
-import { OPERATION_EXAMPLES } from '../src/openapi-examples.ts';
-import { uploadRoutes } from '../src/routes/uploads.ts';
+import { OPENAPI_FILE } from '../src/cli/openapi.ts';
+import { version } from '../src/version.ts';
 
 const run = promisify(execFile);
 const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,7 +50,7 @@ const documented = (bridgePath: string) => `/api${bridgePath.replace(/\/+$/, '')
 
 describe('the committed OpenAPI document (apps/server/openapi.json)', () => {
   it('is exactly what the routers generate (run `pnpm openapi:generate` after an API change)', async () => {
-    expect(await committedText()).toBe(serializeOpenApiDocument(createOpenApiDocument()));
+    expect(await committedText()).toBe(serializeOpenApiDocument(createOpenApiDocument(version)));
   });
 
   it('validates as OpenAPI 3 with @readme/openapi-parser', async () => {
@@ -86,10 +86,10 @@ describe('the committed OpenAPI document (apps/server/openapi.json)', () => {
 
   it('documents every procedure at its real path with its operation id, tag and success status', async () => {
     const doc = await committed();
-    const procedures = allProcedureMeta().filter(([, meta]) => meta?.openapi);
+    const procedures = allProcedures().filter(({ meta }) => meta.openapi);
     expect(procedures.length).toBeGreaterThan(10);
-    for (const [procedure, meta] of procedures) {
-      const openapi = meta?.openapi;
+    for (const { path: procedure, meta } of procedures) {
+      const openapi = meta.openapi;
       if (!openapi) continue;
       const op = doc.paths[documented(openapi.path)]?.[openapi.method.toLowerCase()];
       expect(op, `${procedure}: ${openapi.method} ${openapi.path}`).toBeDefined();
@@ -98,8 +98,8 @@ describe('the committed OpenAPI document (apps/server/openapi.json)', () => {
       expect(op.description, procedure).toContain(`client.${procedure}.`);
       expect(op.tags?.length, procedure).toBe(1);
       const success = Object.keys(op.responses).filter((s) => s.startsWith('2'));
-      expect(success, procedure).toEqual([String(meta?.successStatus ?? 200)]);
-      if (meta?.successStatus === 204) expect(op.responses['204']?.content, procedure).toBeUndefined();
+      expect(success, procedure).toEqual([String(meta.successStatus ?? 200)]);
+      if (meta.successStatus === 204) expect(op.responses['204']?.content, procedure).toBeUndefined();
       else expect(JSON.stringify(op.responses[success[0] ?? '']?.content), procedure).toContain('schema');
     }
     const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
@@ -108,13 +108,14 @@ describe('the committed OpenAPI document (apps/server/openapi.json)', () => {
     for (const tag of doc.tags) expect(tag.description.length).toBeGreaterThan(10);
   });
 
-  it('declares bearer security exactly on the procedures that need a token', async () => {
+  it('declares bearer security exactly on the procedures whose tier needs a token', async () => {
     const doc = await committed();
-    for (const [procedure, meta] of allProcedureMeta()) {
-      const openapi = meta?.openapi;
+    for (const { path: procedure, meta } of allProcedures()) {
+      const openapi = meta.openapi;
       if (!openapi) continue;
       const op = doc.paths[documented(openapi.path)]?.[openapi.method.toLowerCase()];
-      if (openapi.protect === true) {
+      expect(meta.access, procedure).toBeDefined();
+      if (meta.access !== 'public') {
         expect(op?.security, procedure).toEqual([{ bearerAuth: [] }]);
         expect(op?.responses['401'], procedure).toBeDefined();
       } else {
@@ -127,7 +128,7 @@ describe('the committed OpenAPI document (apps/server/openapi.json)', () => {
     expect(doc.paths['/health-check']?.get?.security).toEqual([]);
   });
 
-  it("uses api.md's error shapes: 400 field map or {detail, code}, {detail, code} elsewhere, 503 maintenance", async () => {
+  it("uses the contract's error shapes: 400 field map or {detail, code}, {detail, code} elsewhere, 503 maintenance", async () => {
     const doc = await committed();
     expect(Object.keys(doc.components.schemas).filter((name) => name.startsWith('error.'))).toEqual([]);
     expect(JSON.stringify(doc)).not.toContain('#/components/schemas/error.');
@@ -162,16 +163,23 @@ describe('the committed OpenAPI document (apps/server/openapi.json)', () => {
   it('documents the health check and every multipart route with both media types', async () => {
     const doc = await committed();
     expect(doc.paths['/health-check']?.get?.responses['200']).toBeDefined();
-    expect(uploadRoutes.length).toBeGreaterThan(0);
-    for (const route of uploadRoutes) {
-      const docPath = route.url.replace(/:(\w+)/g, '{$1}');
-      const op = doc.paths[docPath]?.[route.method.toLowerCase()];
-      expect(op, `${route.method} ${docPath}`).toBeDefined();
-      const media = Object.keys(op?.requestBody?.content ?? {});
-      expect(media, `${route.method} ${docPath}`).toContain('multipart/form-data');
-      if (route.json) expect(media, `${route.method} ${docPath}`).toContain('application/json');
-      const multipart = JSON.stringify(op?.requestBody?.content?.['multipart/form-data']);
-      for (const field of route.fileFields) expect(multipart).toContain(`"${field}"`);
+    expect(multipartRoutes.length).toBeGreaterThan(0);
+    for (const route of multipartRoutes) {
+      const docPath = documented(route.path);
+      for (const method of route.method === 'PATCH' ? ['patch', 'put'] : [route.method.toLowerCase()]) {
+        const op = doc.paths[docPath]?.[method];
+        expect(op, `${method} ${docPath}`).toBeDefined();
+        const media = Object.keys(op?.requestBody?.content ?? {});
+        expect(media, `${method} ${docPath}`).toContain('multipart/form-data');
+        if (route.procedure) expect(media, `${method} ${docPath}`).toContain('application/json');
+        const schema = op?.requestBody?.content?.['multipart/form-data']?.schema as { properties: Json };
+        for (const field of Object.keys(route.files)) {
+          expect(schema.properties[field], field).toMatchObject({ type: 'string', format: 'binary' });
+        }
+        // The text fields are the JSON door's fields (derived from the same zod schema).
+        for (const field of Object.keys(route.fields.shape))
+          expect(schema.properties[field], field).toBeDefined();
+      }
     }
   });
 
@@ -183,10 +191,18 @@ describe('the committed OpenAPI document (apps/server/openapi.json)', () => {
     expect(sdk.version).toBe(server.version);
   });
 
-  it('names only existing procedures in its per-procedure error and example tables', () => {
-    const procedures = new Set(allProcedureMeta().map(([p]) => p));
-    for (const name of [...Object.keys(PROCEDURE_ERRORS), ...Object.keys(OPERATION_EXAMPLES)]) {
-      expect(procedures.has(name), name).toBe(true);
+  it("documents each procedure's declared errors under the status of their machine code", async () => {
+    const doc = await committed();
+    let declared = 0;
+    for (const { path: procedure, meta } of allProcedures()) {
+      for (const [status, error] of Object.entries(meta.errors ?? {})) {
+        if (!error || !meta.openapi) continue;
+        declared++;
+        expect(String(MACHINE_CODES[error.code].status), `${procedure} ${error.code}`).toBe(status);
+        const op = doc.paths[documented(meta.openapi.path)]?.[meta.openapi.method.toLowerCase()];
+        expect(JSON.stringify(op?.responses[status]), `${procedure} ${status}`).toContain(error.code);
+      }
     }
+    expect(declared).toBeGreaterThan(5);
   });
 });

@@ -113,7 +113,7 @@ describe("the seed's usage example over REST with plain fetch, and the SDK over 
     const list = await client.posts.list.query({
       categories: 'astronomy',
       is_published: true,
-      page_size: '1',
+      page_size: 1,
     });
     expect(list.count).toBe(3);
     expect(list.next).toMatch(new RegExp(`^${base}/api/posts/\\?`));
@@ -151,7 +151,8 @@ describe("the seed's usage example over REST with plain fetch, and the SDK over 
 
     await client.files.delete.mutate({ id: String(file.id) });
     await expect(client.files.get.query({ id: String(file.id) })).rejects.toMatchObject({
-      data: { code: 'NOT_FOUND' },
+      code: 'NOT_FOUND',
+      status: 404,
     });
   });
 

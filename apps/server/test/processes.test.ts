@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signAccessToken } from '@lectern/api';
+import { signAccessToken } from '@lectern/api/testing';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertUser, TEST_JWT_SECRET } from './helpers.ts';

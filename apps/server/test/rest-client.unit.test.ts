@@ -10,8 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REST_CLIENT_SCHEMA_FILE, restClientSchema } from '../src/cli/openapi.ts';
-import { OPENAPI_FILE } from '../src/openapi.ts';
+import { OPENAPI_FILE, REST_CLIENT_SCHEMA_FILE, restClientSchema } from '../src/cli/openapi.ts';
 
 const run = promisify(execFile);
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rest-client');

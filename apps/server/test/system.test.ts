@@ -1,4 +1,4 @@
-import { createLecternClient, TRPCClientError } from '@lectern/sdk';
+import { createLecternClient, LecternError, TRPCClientError } from '@lectern/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, insertUser, type TestApp } from './helpers.ts';
 
@@ -116,7 +116,7 @@ describe('system: health, errors, settings, maintenance', () => {
     expect(browser.headers['content-type']).toContain('text/html');
     expect(browser.body).toContain('under maintenance');
 
-    const trpc = await t.app.inject({ url: '/trpc/system.getSettings', headers: bearer(member.token) });
+    const trpc = await t.app.inject({ url: '/trpc/system.settings.get', headers: bearer(member.token) });
     expect(trpc.statusCode).toBe(503);
     expect(trpc.json().error.json.data.code).toBe('MAINTENANCE_MODE');
 
@@ -141,13 +141,17 @@ describe('system: health, errors, settings, maintenance', () => {
       maintenance: false,
       database: 'ok',
     });
-    const error = await client.system.getSettings.query().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TRPCClientError);
-    expect((error as TRPCClientError<never>).data).toMatchObject({
+    const error = await client.system.settings.get.query().catch((e: unknown) => e);
+    // Procedure calls fail with LecternError, like the helpers; tRPC's error is its cause.
+    expect(error).toBeInstanceOf(LecternError);
+    expect(error).toMatchObject({ code: 'NOT_AUTHENTICATED', status: 401 });
+    const cause = (error as LecternError).cause;
+    expect(cause).toBeInstanceOf(TRPCClientError);
+    expect((cause as TRPCClientError<never>).data).toMatchObject({
       code: 'NOT_AUTHENTICATED',
       httpStatus: 401,
     });
-    expect(JSON.stringify((error as TRPCClientError<never>).shape)).not.toContain('stack');
+    expect(JSON.stringify((cause as TRPCClientError<never>).shape)).not.toContain('stack');
   });
 });
 
@@ -172,7 +176,7 @@ describe('input coercion', () => {
       expect(rest.statusCode).toBe(400);
       const trpc = await t.app.inject({
         method: 'POST',
-        url: '/trpc/system.updateSettings',
+        url: '/trpc/system.settings.update',
         headers: { ...bearer(admin.token), 'content-type': 'application/json' },
         payload: { json: { maintenance: 'yes' } },
       });

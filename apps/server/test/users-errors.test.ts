@@ -1,4 +1,4 @@
-import { hashToken } from '@lectern/api';
+import { hashToken } from '@lectern/api/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -196,7 +196,7 @@ describe('accounts: the whole flow over REST (fetch) and through the SDK, codes 
     await client.auth.setTokens({ access: 'expired.or.forged', refresh: stored?.refresh ?? '' });
     const [x, y, z] = await Promise.all([
       client.users.me.query(),
-      client.users.getBySlug.query({ slug: me.slug }),
+      client.users.get.query({ slug: me.slug }),
       client.users.me.query(),
     ]);
     expect([x.id, y.id, z.id]).toEqual([me.id, me.id, me.id]);

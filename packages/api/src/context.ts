@@ -1,15 +1,15 @@
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { ApiConfig } from './config.ts';
-import { findActiveUserById } from './queries/users.ts';
-import type { ContentCache } from './services/content-cache.ts';
-import type { MailService } from './services/mail.ts';
-import type { PasswordHasher } from './services/passwords.ts';
-import type { RateLimiter } from './services/rate-limits.ts';
-import type { SettingsService } from './services/settings.ts';
-import type { Storage } from './services/storage.ts';
-import { verifyAccessToken } from './services/tokens.ts';
+import { fail } from './errors.ts';
+import type { ContentCache } from './shared/content-cache.ts';
+import type { MailService } from './shared/mail.ts';
+import type { PasswordHasher } from './shared/passwords.ts';
+import type { RateLimiter } from './shared/rate-limits.ts';
+import type { SettingsService } from './shared/settings.ts';
+import type { Storage } from './shared/storage.ts';
 
+/** The signed-in user, as every procedure sees it. */
 export interface AuthUser {
   id: number;
   email: string;
@@ -20,14 +20,14 @@ export interface AuthUser {
   is_superuser: boolean;
 }
 
-/** Long-lived collaborators, built once per server (later areas add mail, storage, …). */
+/** Long-lived collaborators, built once per server. */
 export interface Services {
   settings: SettingsService;
   storage: Storage;
   passwords: PasswordHasher;
   mail: MailService;
   rateLimits: RateLimiter;
-  /** List pages and counts keyed by the content version (services/content-cache.ts). */
+  /** List pages and counts keyed by the content version (shared/content-cache.ts). */
   contentCache: ContentCache;
 }
 
@@ -50,25 +50,22 @@ export interface Context {
   http: { status?: number; headers: Record<string, string> };
 }
 
+/** What outlives a request: the context without the request's own parts. */
 export interface ContextDeps {
   db: Kysely<Database>;
   config: ApiConfig;
   services: Services;
 }
 
-/** Resolves the bearer token (if any) to an active user. */
-export async function createContext(
-  deps: ContextDeps,
-  req: { authorization: string | undefined; request: RequestInfo },
-): Promise<Context> {
-  let user: AuthUser | null = null;
-  let tokenRejected = false;
-  const header = req.authorization;
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const claims = match?.[1] ? await verifyAccessToken(deps.config.jwtSecret, match[1]) : null;
-    user = claims ? ((await findActiveUserById(deps.db, claims.userId)) ?? null) : null;
-    tokenRejected = user === null;
-  }
-  return { ...deps, request: req.request, user, tokenRejected, http: { headers: {} } };
+export type AuthedContext = Context & { user: AuthUser };
+
+/** Staff powers: `is_staff`, or a superuser. */
+export const isStaff = (user: Pick<AuthUser, 'is_staff' | 'is_superuser'>): boolean =>
+  user.is_staff || user.is_superuser;
+
+/** What `authedProcedure` checks, for code that runs outside a procedure (multipart routes). */
+export function requireUser(ctx: Context): AuthedContext {
+  if (ctx.tokenRejected) throw fail.tokenInvalid();
+  if (!ctx.user) throw fail.unauthenticated();
+  return { ...ctx, user: ctx.user };
 }

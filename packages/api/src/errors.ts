@@ -2,57 +2,51 @@ import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
 
+interface CodeInfo {
+  status: number;
+  /** The tRPC code the typed door answers with (it fixes the HTTP status of tRPC responses). */
+  trpc: TRPC_ERROR_CODE_KEY;
+  /** When a client gets it (the OpenAPI document lists these). */
+  meaning: string;
+}
+
 /**
- * Machine codes, shared by both doors: the REST body's `code` and the tRPC error's `data.code`.
- * Each maps to one tRPC code (which fixes the HTTP status on both doors).
+ * Every machine code Lectern sends: the REST body's `code` and the tRPC error's `data.code`. The one
+ * table behind both doors, the SDK's `LecternError.code` and the OpenAPI document.
  */
 export const MACHINE_CODES = {
-  VALIDATION_ERROR: 'BAD_REQUEST',
-  PARSE_ERROR: 'PARSE_ERROR',
-  NOT_AUTHENTICATED: 'UNAUTHORIZED',
-  TOKEN_INVALID: 'UNAUTHORIZED',
-  INVALID_CREDENTIALS: 'UNAUTHORIZED',
-  PERMISSION_DENIED: 'FORBIDDEN',
-  EMAIL_NOT_VERIFIED: 'FORBIDDEN',
-  REGISTRATION_DISABLED: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  METHOD_NOT_ALLOWED: 'METHOD_NOT_SUPPORTED',
-  CONFLICT: 'CONFLICT',
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  RATE_LIMITED: 'TOO_MANY_REQUESTS',
-  INTERNAL_ERROR: 'INTERNAL_SERVER_ERROR',
-  MAINTENANCE_MODE: 'SERVICE_UNAVAILABLE',
-} as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
+  VALIDATION_ERROR: { status: 400, trpc: 'BAD_REQUEST', meaning: 'invalid input (a 400 field map on REST)' },
+  PARSE_ERROR: { status: 400, trpc: 'PARSE_ERROR', meaning: 'a body that is not valid JSON' },
+  BAD_REQUEST: { status: 400, trpc: 'BAD_REQUEST', meaning: 'a request the server cannot read' },
+  INVALID_HOST: { status: 400, trpc: 'BAD_REQUEST', meaning: 'a Host header outside ALLOWED_HOSTS' },
+  NOT_AUTHENTICATED: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'no bearer token' },
+  TOKEN_INVALID: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'an expired, malformed or revoked token' },
+  INVALID_CREDENTIALS: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'a wrong email/password pair' },
+  PERMISSION_DENIED: { status: 403, trpc: 'FORBIDDEN', meaning: 'the caller may not do this' },
+  EMAIL_NOT_VERIFIED: { status: 403, trpc: 'FORBIDDEN', meaning: 'login before the email is verified' },
+  REGISTRATION_DISABLED: { status: 403, trpc: 'FORBIDDEN', meaning: 'registration is closed' },
+  NOT_FOUND: { status: 404, trpc: 'NOT_FOUND', meaning: 'no such resource, or a page past the end' },
+  METHOD_NOT_ALLOWED: { status: 405, trpc: 'METHOD_NOT_SUPPORTED', meaning: 'a known path, another method' },
+  CONFLICT: { status: 409, trpc: 'CONFLICT', meaning: 'the resource changed meanwhile' },
+  PAYLOAD_TOO_LARGE: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', meaning: 'a body or upload over its limit' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    trpc: 'UNSUPPORTED_MEDIA_TYPE',
+    meaning: 'a body or file of a type this path does not take',
+  },
+  RATE_LIMITED: { status: 429, trpc: 'TOO_MANY_REQUESTS', meaning: 'too many attempts (see Retry-After)' },
+  INTERNAL_ERROR: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', meaning: 'an unexpected failure' },
+  MAINTENANCE_MODE: { status: 503, trpc: 'SERVICE_UNAVAILABLE', meaning: 'maintenance mode is on' },
+} as const satisfies Record<string, CodeInfo>;
 
 export type MachineCode = keyof typeof MACHINE_CODES;
 export type FieldErrors = Record<string, string[]>;
 
-export const HTTP_STATUS: Record<TRPC_ERROR_CODE_KEY, number> = {
-  PARSE_ERROR: 400,
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  PAYMENT_REQUIRED: 402,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_SUPPORTED: 405,
-  TIMEOUT: 408,
-  CONFLICT: 409,
-  PRECONDITION_FAILED: 412,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  UNPROCESSABLE_CONTENT: 422,
-  PRECONDITION_REQUIRED: 428,
-  TOO_MANY_REQUESTS: 429,
-  CLIENT_CLOSED_REQUEST: 499,
-  INTERNAL_SERVER_ERROR: 500,
-  NOT_IMPLEMENTED: 501,
-  BAD_GATEWAY: 502,
-  SERVICE_UNAVAILABLE: 503,
-  GATEWAY_TIMEOUT: 504,
-};
+export const isMachineCode = (value: unknown): value is MachineCode =>
+  typeof value === 'string' && Object.hasOwn(MACHINE_CODES, value);
 
-const DEFAULT_MACHINE_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, MachineCode>> = {
+/** The machine code a bare tRPC error (not thrown by Lectern on purpose) stands for. */
+const CODE_OF_TRPC: Partial<Record<TRPC_ERROR_CODE_KEY, MachineCode>> = {
   BAD_REQUEST: 'VALIDATION_ERROR',
   PARSE_ERROR: 'PARSE_ERROR',
   UNAUTHORIZED: 'NOT_AUTHENTICATED',
@@ -63,10 +57,23 @@ const DEFAULT_MACHINE_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, MachineCode>> = 
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   TOO_MANY_REQUESTS: 'RATE_LIMITED',
-  SERVICE_UNAVAILABLE: 'MAINTENANCE_MODE',
+};
+
+/** The machine code of a plain HTTP status (errors of the HTTP layer that carry only a status). */
+const CODE_OF_STATUS: Record<number, MachineCode> = {
+  400: 'BAD_REQUEST',
+  401: 'NOT_AUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
 };
 
 export const MAINTENANCE_DETAIL = 'The site is under maintenance. Please try again later.';
+/** Seconds a client is told to wait during maintenance. */
+const MAINTENANCE_RETRY_AFTER = 60;
 
 /** The one error type the code throws on purpose. */
 export class LecternError extends TRPCError {
@@ -74,8 +81,14 @@ export class LecternError extends TRPCError {
   readonly fields: FieldErrors | undefined;
   readonly retryAfter: number | undefined;
 
-  constructor(opts: { code: MachineCode; message: string; fields?: FieldErrors; retryAfter?: number }) {
-    super({ code: MACHINE_CODES[opts.code], message: opts.message });
+  constructor(opts: {
+    code: MachineCode;
+    message: string;
+    fields?: FieldErrors;
+    retryAfter?: number;
+    cause?: unknown;
+  }) {
+    super({ code: MACHINE_CODES[opts.code].trpc, message: opts.message, cause: opts.cause });
     this.machineCode = opts.code;
     this.fields = opts.fields;
     this.retryAfter = opts.retryAfter;
@@ -94,13 +107,20 @@ export const fail = {
     new LecternError({ code: 'NOT_AUTHENTICATED', message }),
   tokenInvalid: (message = 'Token is invalid or expired.') =>
     new LecternError({ code: 'TOKEN_INVALID', message }),
+  tooLarge: (message: string) => new LecternError({ code: 'PAYLOAD_TOO_LARGE', message }),
+  unsupportedMedia: (message: string) => new LecternError({ code: 'UNSUPPORTED_MEDIA_TYPE', message }),
   rateLimited: (retryAfter: number) =>
     new LecternError({
       code: 'RATE_LIMITED',
       message: `Too many requests. Try again in ${retryAfter} seconds.`,
       retryAfter,
     }),
-  maintenance: () => new LecternError({ code: 'MAINTENANCE_MODE', message: MAINTENANCE_DETAIL }),
+  maintenance: () =>
+    new LecternError({
+      code: 'MAINTENANCE_MODE',
+      message: MAINTENANCE_DETAIL,
+      retryAfter: MAINTENANCE_RETRY_AFTER,
+    }),
 };
 
 /** Turns zod issues into the REST field map: first path segment → messages; no path → non_field_errors. */
@@ -124,34 +144,101 @@ export interface ErrorInfo {
   retryAfter: number | null;
 }
 
-/** Everything either door needs to report an error, with internals hidden. */
-export function describeError(error: TRPCError): ErrorInfo {
+const INTERNAL: ErrorInfo = {
+  machineCode: 'INTERNAL_ERROR',
+  httpStatus: 500,
+  message: 'Internal server error.',
+  fields: null,
+  retryAfter: null,
+};
+
+/**
+ * What any error means to a client, from any layer: a LecternError, a tRPC error (validation issues
+ * included), or an error of the HTTP layer that carries a 4xx `statusCode`. Anything else is a 500
+ * whose details stay inside the process.
+ */
+export function describeError(error: unknown): ErrorInfo {
   if (error instanceof LecternError) {
     return {
       machineCode: error.machineCode,
-      httpStatus: HTTP_STATUS[error.code],
+      httpStatus: MACHINE_CODES[error.machineCode].status,
       message: error.message,
       fields: error.fields ?? null,
       retryAfter: error.retryAfter ?? null,
     };
   }
-  if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
+  if (error instanceof TRPCError) {
+    if (error.cause instanceof LecternError) return describeError(error.cause);
+    if (error.code === 'BAD_REQUEST' && error.cause instanceof ZodError) {
+      return { ...describeError(fail.fields(zodFieldErrors(error.cause))) };
+    }
+    const machineCode = CODE_OF_TRPC[error.code];
+    if (!machineCode) return INTERNAL;
     return {
-      machineCode: 'VALIDATION_ERROR',
-      httpStatus: 400,
-      message: 'Invalid input.',
-      fields: zodFieldErrors(error.cause),
+      machineCode,
+      httpStatus: MACHINE_CODES[machineCode].status,
+      message: error.message,
+      fields: machineCode === 'VALIDATION_ERROR' ? { non_field_errors: [error.message] } : null,
       retryAfter: null,
     };
   }
-  const machineCode = DEFAULT_MACHINE_CODE[error.code] ?? 'INTERNAL_ERROR';
-  const httpStatus = HTTP_STATUS[error.code] ?? 500;
-  const internal = machineCode === 'INTERNAL_ERROR';
-  return {
-    machineCode,
-    httpStatus: internal ? 500 : httpStatus,
-    message: internal ? 'Internal server error.' : error.message,
-    fields: machineCode === 'VALIDATION_ERROR' ? { non_field_errors: [error.message] } : null,
-    retryAfter: null,
-  };
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  const machineCode = typeof status === 'number' ? CODE_OF_STATUS[status] : undefined;
+  if (machineCode && error instanceof Error) {
+    return {
+      machineCode,
+      httpStatus: status as number,
+      message: error.message,
+      fields: null,
+      retryAfter: null,
+    };
+  }
+  return INTERNAL;
+}
+
+/** REST error bodies, exactly as the contract spells them. */
+export type RestErrorBody =
+  | FieldErrors
+  | { detail: string; code: MachineCode }
+  | { detail: string; key: 'MAINTENANCE_MODE'; CODE: 'MAT503' };
+
+export const MAINTENANCE_BODY = {
+  detail: MAINTENANCE_DETAIL,
+  key: 'MAINTENANCE_MODE',
+  CODE: 'MAT503',
+} as const;
+
+export const MAINTENANCE_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Under maintenance</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:20vh auto;padding:0 1rem;color:#222}</style>
+</head><body><h1>Under maintenance</h1><p>${MAINTENANCE_DETAIL}</p></body></html>`;
+
+export interface RestErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** A JSON body, or the HTML maintenance page for a browser. */
+  body: RestErrorBody | string;
+}
+
+/**
+ * The REST answer to any error: the one place where error bodies are rendered (the REST bridge, the
+ * multipart routes, Fastify's own errors and plain routes all come through here). A 400 is the field
+ * map; maintenance is its own body (an HTML page for browsers); everything else is `{detail, code}`.
+ */
+export function restErrorResponse(error: unknown, opts: { acceptsHtml: boolean }): RestErrorResponse {
+  return renderRestError(describeError(error), opts);
+}
+
+export function renderRestError(info: ErrorInfo, opts: { acceptsHtml: boolean }): RestErrorResponse {
+  const headers: Record<string, string> = {};
+  if (info.retryAfter !== null) headers['retry-after'] = String(info.retryAfter);
+  if (info.machineCode === 'MAINTENANCE_MODE') {
+    if (opts.acceptsHtml) {
+      headers['content-type'] = 'text/html; charset=utf-8';
+      return { status: info.httpStatus, headers, body: MAINTENANCE_HTML };
+    }
+    return { status: info.httpStatus, headers, body: MAINTENANCE_BODY };
+  }
+  if (info.fields) return { status: info.httpStatus, headers, body: info.fields };
+  return { status: info.httpStatus, headers, body: { detail: info.message, code: info.machineCode } };
 }

@@ -1,72 +1,56 @@
+/**
+ * @lectern/api's public surface: what the server, the bench and the SDK's types use. Test helpers are
+ * under `@lectern/api/testing`; everything else stays inside the package (features talk through their
+ * own index.ts).
+ */
 export type { ApiConfig } from './config.ts';
 export {
+  type AuthedContext,
   type AuthUser,
   type Context,
   type ContextDeps,
-  createContext,
   type RequestInfo,
+  requireUser,
   type Services,
 } from './context.ts';
-export * from './errors.ts';
+export { createContext } from './create-context.ts';
 export {
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  type Page,
-  pageOf,
-  pageParams,
-  pageWindow,
-  paginate,
-} from './pagination.ts';
-export { hasSuperuser, insertUser as insertUserRow, takenIdentifiers } from './queries/users.ts';
-export type { Category } from './routers/categories/schemas.ts';
-export type { GalleryFile } from './routers/files/schemas.ts';
-export { type AppRouter, allProcedureMeta, appRouter, procedureMeta } from './routers/index.ts';
+  describeError,
+  type ErrorInfo,
+  type FieldErrors,
+  fail,
+  isMachineCode,
+  LecternError,
+  MACHINE_CODES,
+  type MachineCode,
+  type RestErrorBody,
+  type RestErrorResponse,
+  renderRestError,
+  restErrorResponse,
+} from './errors.ts';
+export { multipartRoutes } from './http.ts';
+export type { MultipartPayload, MultipartRoute } from './multipart.ts';
 export {
-  type Post,
-  type PostSummary,
-  postCreateInput,
-  postUpdateFields,
-} from './routers/posts/schemas.ts';
-export type { PublicUserProfile, UserListItem, UserProfile } from './routers/users/schemas.ts';
-export { bool, int, queryBool } from './schemas/common.ts';
-export { userSlug } from './services/accounts.ts';
-export { type CodePurpose, generateCode } from './services/codes.ts';
-export { ContentCache } from './services/content-cache.ts';
-export { excerptOf, htmlToText, sanitizeBody } from './services/html.ts';
+  createOpenApiDocument,
+  type OpenApiDocument,
+  serializeOpenApiDocument,
+} from './openapi/document.ts';
 export {
-  codeMail,
-  type MailLog,
-  type MailMessage,
-  MailService,
-  type MailServiceOptions,
-} from './services/mail.ts';
-export {
-  commonPasswordCount,
-  generatePassword,
-  type HashProfile,
-  OWASP_PARAMS,
-  PasswordHasher,
-  passwordProblems,
-  similarityRatio,
-} from './services/passwords.ts';
-export { type LimitedAction, type RateLimitConfig, RateLimiter } from './services/rate-limits.ts';
-export { type Settings, SettingsService } from './services/settings.ts';
-export { assertSafeKey, LocalDiskStorage, type Storage } from './services/storage.ts';
-export { hashToken, signAccessToken, verifyAccessToken } from './services/tokens.ts';
-export {
-  detectType,
-  type IncomingFile,
-  type StoredUpload,
-  storeUpload,
-  type UploadKind,
-  withUpload,
-} from './services/uploads.ts';
+  type AppRouter,
+  allProcedures,
+  appRouter,
+  callProcedure,
+  type ProcedureInfo,
+  procedureAt,
+  procedureInfo,
+} from './router.ts';
+export { ContentCache } from './shared/content-cache.ts';
+export { type MailLog, MailService, type MailServiceOptions } from './shared/mail.ts';
+export { generatePassword, type HashProfile, PasswordHasher, passwordProblems } from './shared/passwords.ts';
+export { type RateLimitConfig, RateLimiter } from './shared/rate-limits.ts';
+export { type Settings, SettingsService } from './shared/settings.ts';
+export { slugBase, userSlug } from './shared/slugs.ts';
+export { LocalDiskStorage, type Storage } from './shared/storage.ts';
+export type { IncomingFile } from './shared/uploads.ts';
 export { createCallerFactory, type LecternErrorData, type LecternMeta } from './trpc.ts';
-export {
-  createPostFromJson,
-  createPostFromMultipart,
-  updatePostFromJson,
-  updatePostFromMultipart,
-  uploadGalleryFile,
-} from './uploads/content.ts';
-export { type MultipartFields, updateUserFromJson, updateUserFromMultipart } from './uploads/users.ts';
+export { hasSuperuser, insertUser, takenIdentifiers } from './users/index.ts';

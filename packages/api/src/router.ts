@@ -1,10 +1,11 @@
-import type { LecternMeta } from '../trpc.ts';
-import { router } from '../trpc.ts';
-import { categoriesRouter } from './categories/router.ts';
-import { filesRouter } from './files/router.ts';
-import { postsRouter } from './posts/router.ts';
-import { systemRouter } from './system/router.ts';
-import { usersRouter } from './users/router.ts';
+import type { AnyProcedure } from '@trpc/server';
+import { categoriesRouter } from './categories/index.ts';
+import type { Context } from './context.ts';
+import { filesRouter } from './files/index.ts';
+import { postsRouter } from './posts/index.ts';
+import { systemRouter } from './system/index.ts';
+import { createCallerFactory, type LecternMeta, router } from './trpc.ts';
+import { usersRouter } from './users/index.ts';
 
 export const appRouter = router({
   system: systemRouter,
@@ -16,17 +17,43 @@ export const appRouter = router({
 
 export type AppRouter = typeof appRouter;
 
-type ProcedureRecord = Record<string, { _def: { meta?: LecternMeta } } | undefined>;
-
-/** A procedure's meta by its dotted path ("system.health"). */
-export function procedureMeta(path: string): LecternMeta | undefined {
-  return (appRouter._def.procedures as unknown as ProcedureRecord)[path]?._def.meta;
+export interface ProcedureInfo {
+  /** Dotted path, e.g. `posts.list`. */
+  path: string;
+  type: 'query' | 'mutation' | 'subscription';
+  meta: LecternMeta;
+  procedure: AnyProcedure;
 }
 
-/** Every procedure's dotted path with its meta. */
-export function allProcedureMeta(): Array<[string, LecternMeta | undefined]> {
-  return Object.entries(appRouter._def.procedures as unknown as ProcedureRecord).map(([p, v]) => [
-    p,
-    v?._def.meta,
-  ]);
+type ProcedureRecord = Record<string, AnyProcedure & { _def: { meta?: LecternMeta } }>;
+
+/** Every procedure of the app with its path and meta, in router order (the REST bridge's match order). */
+export function allProcedures(): ProcedureInfo[] {
+  return Object.entries(appRouter._def.procedures as unknown as ProcedureRecord).map(([path, procedure]) => ({
+    path,
+    type: procedure._def.type,
+    meta: procedure._def.meta ?? {},
+    procedure,
+  }));
+}
+
+const byPath = new Map(allProcedures().map((info) => [info.path, info]));
+const byProcedure = new Map(allProcedures().map((info) => [info.procedure, info]));
+
+/** A procedure's path and meta, by its dotted path. */
+export const procedureAt = (path: string): ProcedureInfo | undefined => byPath.get(path);
+
+/** A procedure's path and meta, by the procedure itself (multipart routes name theirs). */
+export const procedureInfo = (procedure: AnyProcedure): ProcedureInfo | undefined =>
+  byProcedure.get(procedure);
+
+const createCaller = createCallerFactory(appRouter);
+type CallerNode = ((input: unknown) => Promise<unknown>) & { [key: string]: CallerNode };
+
+/** Runs a procedure by its dotted path as the doors do (its middlewares, input and output parsers). */
+export function callProcedure(path: string, ctx: Context, input: unknown): Promise<unknown> {
+  const caller = createCaller(ctx) as unknown as CallerNode;
+  const call = path.split('.').reduce<CallerNode | undefined>((node, key) => node?.[key], caller);
+  if (!call) throw new Error(`no procedure at ${path}`);
+  return call(input);
 }

@@ -11,11 +11,32 @@ z.config({
     issue.input === undefined && issue.code === 'invalid_type' ? 'This field is required.' : undefined,
 });
 
+/** Who may call a procedure; set by its tier, read by the OpenAPI document (security, 401/403). */
+export type Access = 'public' | 'authenticated' | 'staff' | 'superuser';
+
+/** An error particular to one procedure, documented next to it. */
+export interface ErrorDeclaration {
+  code: MachineCode;
+  /** Why this procedure answers with it. */
+  description: string;
+  /** The `detail` the server sends, when it is one fixed sentence. */
+  detail?: string;
+}
+
 export interface LecternMeta extends OpenApiMeta {
   /** REST status on success when not 200. */
   successStatus?: 201 | 204;
   /** Who may still call this while maintenance mode is on. */
   maintenanceExempt?: 'everyone' | 'superuser';
+  /** Set by the procedure tier; never by hand. */
+  access?: Access;
+  /**
+   * Errors particular to this procedure, by HTTP status. The document adds those its shape implies
+   * (input → 400, tier → 401/403, path parameter or page → 404, body → 413/415, always 500/503).
+   */
+  errors?: Partial<Record<'400' | '401' | '403' | '404' | '409' | '413' | '415' | '429', ErrorDeclaration>>;
+  /** Examples for the document (checked against the schemas by the OpenAPI linter). */
+  examples?: { request?: unknown; response?: unknown };
 }
 
 /** The `data` of every tRPC error: the machine code is the same as the REST body's `code`. */
@@ -48,7 +69,6 @@ const t = initTRPC
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const middleware = t.middleware;
 
 const maintenanceGuard = t.middleware(async ({ ctx, meta, next }) => {
   const exempt =
@@ -58,20 +78,26 @@ const maintenanceGuard = t.middleware(async ({ ctx, meta, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(maintenanceGuard);
+export const publicProcedure = t.procedure.use(maintenanceGuard).meta({ access: 'public' });
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (ctx.tokenRejected) throw fail.tokenInvalid();
-  if (!ctx.user) throw fail.unauthenticated();
-  return next({ ctx: { user: ctx.user } });
-});
+export const authedProcedure = publicProcedure
+  .use(({ ctx, next }) => {
+    if (ctx.tokenRejected) throw fail.tokenInvalid();
+    if (!ctx.user) throw fail.unauthenticated();
+    return next({ ctx: { user: ctx.user } });
+  })
+  .meta({ access: 'authenticated' });
 
-export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (!ctx.user.is_staff && !ctx.user.is_superuser) throw fail.forbidden();
-  return next();
-});
+export const staffProcedure = authedProcedure
+  .use(({ ctx, next }) => {
+    if (!ctx.user.is_staff && !ctx.user.is_superuser) throw fail.forbidden();
+    return next();
+  })
+  .meta({ access: 'staff' });
 
-export const superuserProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (!ctx.user.is_superuser) throw fail.forbidden();
-  return next();
-});
+export const superuserProcedure = authedProcedure
+  .use(({ ctx, next }) => {
+    if (!ctx.user.is_superuser) throw fail.forbidden();
+    return next();
+  })
+  .meta({ access: 'superuser' });

@@ -78,34 +78,50 @@ function appendPostFields(form: FormData, input: PostCreateInput): void {
   if (input.is_published !== undefined) form.append('is_published', input.is_published ? 'true' : 'false');
 }
 
-/** Upload helpers over the multipart routes, for any client that can supply a transport. */
-export function createContentHelpers(transport: ContentTransport): ContentHelpers {
+/**
+ * Sends a multipart form to a REST path with the current access token; after a 401 `TOKEN_INVALID`
+ * it refreshes once (when the transport can) and sends a fresh form again. Returns the JSON answer;
+ * throws LecternError for any error answer.
+ */
+export async function sendForm(
+  transport: ContentTransport,
+  method: 'POST' | 'PATCH',
+  path: string,
+  form: () => FormData,
+): Promise<Record<string, unknown>> {
   const base = transport.baseUrl.replace(/\/+$/, '');
-
-  async function send(method: 'POST' | 'PATCH', path: string, form: () => FormData): Promise<unknown> {
-    const attempt = async (access: string | undefined) => {
-      const headers = {
-        ...(transport.headers ? await transport.headers() : {}),
-        ...(access ? { authorization: `Bearer ${access}` } : {}),
-      };
+  const attempt = async (access: string | undefined) => {
+    const headers = {
+      ...(transport.headers ? await transport.headers() : {}),
+      ...(access ? { authorization: `Bearer ${access}` } : {}),
+    };
+    try {
       const response = await transport.fetch(`${base}${path}`, { method, headers, body: form() });
       const body: unknown = await response.json().catch(() => null);
       return { response, body };
-    };
-    let access = await transport.getAccessToken();
-    let { response, body } = await attempt(access);
-    if (response.status === 401 && transport.refresh) {
-      const error = LecternError.fromRest(response.status, body);
-      if (isTokenInvalid(error) && (await transport.refresh(access))) {
-        access = await transport.getAccessToken();
-        ({ response, body } = await attempt(access));
-      }
+    } catch (error) {
+      throw LecternError.from(error);
     }
-    if (!response.ok || body === null || typeof body !== 'object') {
-      throw LecternError.fromRest(response.status, body, response.headers.get('retry-after'));
+  };
+  let access = await transport.getAccessToken();
+  let { response, body } = await attempt(access);
+  if (response.status === 401 && transport.refresh) {
+    const error = LecternError.fromRest(response.status, body);
+    if (isTokenInvalid(error) && (await transport.refresh(access))) {
+      access = await transport.getAccessToken();
+      ({ response, body } = await attempt(access));
     }
-    return body;
   }
+  if (!response.ok || body === null || typeof body !== 'object') {
+    throw LecternError.fromRest(response.status, body, response.headers.get('retry-after'));
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Upload helpers over the multipart routes, for any client that can supply a transport. */
+export function createContentHelpers(transport: ContentTransport): ContentHelpers {
+  const send = (method: 'POST' | 'PATCH', path: string, form: () => FormData) =>
+    sendForm(transport, method, path, form);
 
   return {
     async createPostWithThumbnail(input, file, filename) {
@@ -115,7 +131,7 @@ export function createContentHelpers(transport: ContentTransport): ContentHelper
         form.append('thumbnail', file, nameOf(file, filename, 'thumbnail'));
         return form;
       });
-      return revivePost(body as Record<string, unknown>);
+      return revivePost(body);
     },
 
     async updatePostThumbnail(slug, file, filename) {
@@ -125,7 +141,7 @@ export function createContentHelpers(transport: ContentTransport): ContentHelper
         else form.append('thumbnail', '');
         return form;
       });
-      return revivePost(body as Record<string, unknown>);
+      return revivePost(body);
     },
 
     async uploadFile(file, title, filename) {
@@ -135,7 +151,7 @@ export function createContentHelpers(transport: ContentTransport): ContentHelper
         if (title !== undefined) form.append('title', title);
         return form;
       });
-      return reviveFile(body as Record<string, unknown>);
+      return reviveFile(body);
     },
   };
 }

@@ -1,16 +1,18 @@
 import type { AppRouter } from '@lectern/api';
 import {
-  createTRPCClient,
+  createTRPCClientProxy,
   httpBatchLink,
   httpLink,
   type TRPCClient,
   TRPCClientError,
   type TRPCLink,
+  type TRPCRequestOptions,
+  TRPCUntypedClient,
 } from '@trpc/client';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import superjson from 'superjson';
-import { type ContentHelpers, createContentHelpers } from './content.ts';
+import { type ContentHelpers, type ContentTransport, createContentHelpers, sendForm } from './content.ts';
 import { isTokenInvalid, LecternError } from './errors.ts';
 import { MemoryTokenStorage, type TokenStorage, type Tokens } from './tokens.ts';
 
@@ -42,16 +44,25 @@ export interface LecternAuth {
   tokens(): Promise<Tokens | null>;
   /** Stores tokens obtained elsewhere. */
   setTokens(tokens: Tokens): Promise<void>;
+  /** The access token to send now, if any. */
+  accessToken(): Promise<string | undefined>;
   /**
-   * Exchanges the refresh token now. Concurrent callers share one request. False when there is no
-   * refresh token or the server refused it (the tokens are then forgotten).
+   * Exchanges the refresh token now; concurrent callers share one request. Given the access token a
+   * failed call used, it does nothing when the tokens changed since (another call already refreshed).
+   * False when there is no refresh token or the server refused it (the tokens are then forgotten).
    */
-  refresh(): Promise<boolean>;
+  refresh(usedAccess?: string): Promise<boolean>;
   readonly storage: TokenStorage;
 }
 
 export type LecternClient = LecternTrpcClient & {
   auth: LecternAuth;
+  /**
+   * The client's links (token refresh, then batched HTTP with the access token): give them to
+   * `createTRPCClient` when a tRPC integration needs its own client, e.g. `@trpc/tanstack-react-query`,
+   * and it shares this client's tokens and refresh.
+   */
+  links: TRPCLink<AppRouter>[];
   /**
    * Sets the user's profile picture through the multipart route (PATCH /api/users/{slug}/), returning
    * the same profile type as `users.update`. Throws LecternError (413 too large, 415 not an image, …).
@@ -59,7 +70,7 @@ export type LecternClient = LecternTrpcClient & {
   uploadProfilePicture(slug: string, file: Blob, filename?: string): Promise<UserProfile>;
 } & ContentHelpers;
 
-/** Token state shared by the link, the auth helpers and the upload helper. */
+/** Token state shared by the links, the auth helpers and the upload helpers. */
 class Session {
   #refreshing: Promise<boolean> | undefined;
 
@@ -72,10 +83,6 @@ class Session {
     return (await this.storage.get())?.access;
   }
 
-  /**
-   * Refreshes once for everyone: a caller whose request failed with `usedAccess` skips the exchange if
-   * the tokens have changed since (another caller already refreshed).
-   */
   refresh(usedAccess?: string): Promise<boolean> {
     this.#refreshing ??= this.#refresh(usedAccess).finally(() => {
       this.#refreshing = undefined;
@@ -101,8 +108,12 @@ class Session {
 /** Paths that must not trigger a refresh-and-retry of their own. */
 const NO_RETRY = new Set(['users.login', 'users.refreshToken', 'users.logout']);
 
-/** On 401 TOKEN_INVALID: refresh (single flight), then retry the operation once. */
-function refreshLink(session: Session): TRPCLink<AppRouter> {
+/**
+ * A tRPC link that, when a call fails with 401 `TOKEN_INVALID`, refreshes the tokens through `auth`
+ * (one refresh shared by concurrent calls) and sends the call once more. Put it before the terminating
+ * link, whose headers must read `auth.accessToken()` for each attempt.
+ */
+export function refreshLink(auth: Pick<LecternAuth, 'accessToken' | 'refresh'>): TRPCLink<AppRouter> {
   return () =>
     ({ op, next }) =>
       observable((observer) => {
@@ -117,17 +128,17 @@ function refreshLink(session: Session): TRPCLink<AppRouter> {
                 observer.error(error);
                 return;
               }
-              session.refresh(usedAccess).then(
+              auth.refresh(usedAccess).then(
                 async (ok) => {
                   if (!ok || stopped) observer.error(error);
-                  else attempt(true, await session.access());
+                  else attempt(true, await auth.accessToken());
                 },
                 () => observer.error(error),
               );
             },
           });
         };
-        session.access().then(
+        auth.accessToken().then(
           (access) => attempt(false, access),
           (error: unknown) => observer.error(TRPCClientError.from(error as Error)),
         );
@@ -136,6 +147,28 @@ function refreshLink(session: Session): TRPCLink<AppRouter> {
           subscription?.unsubscribe();
         };
       });
+}
+
+/**
+ * The untyped client behind the typed one, with every failure turned into a LecternError (the
+ * TRPCClientError kept as its `cause`), so procedure calls fail like the helpers do.
+ */
+class LecternUntypedClient extends TRPCUntypedClient<AppRouter> {
+  override async query(path: string, input?: unknown, opts?: TRPCRequestOptions): Promise<unknown> {
+    try {
+      return await super.query(path, input, opts);
+    } catch (error) {
+      throw LecternError.from(error);
+    }
+  }
+
+  override async mutation(path: string, input?: unknown, opts?: TRPCRequestOptions): Promise<unknown> {
+    try {
+      return await super.mutation(path, input, opts);
+    } catch (error) {
+      throw LecternError.from(error);
+    }
+  }
 }
 
 /** Revives the Date fields of a profile that arrived as JSON (REST sends ISO strings). */
@@ -149,8 +182,8 @@ function reviveProfile(body: Record<string, unknown>): UserProfile {
 
 /**
  * A typed client for Lectern: every procedure's input and output inferred from the server's router,
- * plus `auth` (login/logout, token storage, refresh on 401 shared by concurrent calls, one retry) and
- * `uploadProfilePicture`.
+ * plus `auth` (login/logout, token storage, refresh on 401 shared by concurrent calls, one retry),
+ * `links` for other tRPC integrations, and upload helpers. Every failure is a LecternError.
  */
 export function createLecternClient(options: LecternClientOptions): LecternClient {
   const base = options.url.replace(/\/+$/, '');
@@ -158,40 +191,23 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
   const extraHeaders = async () => (options.headers ? options.headers() : {});
 
   // Refreshing goes through its own link chain, so it never waits on itself.
-  const plain = createTRPCClient<AppRouter>({
-    links: [
-      httpLink({ url: `${base}/trpc`, transformer: superjson, fetch: fetchImpl, headers: extraHeaders }),
-    ],
-  });
+  const plain = createTRPCClientProxy<AppRouter>(
+    new LecternUntypedClient({
+      links: [
+        httpLink({ url: `${base}/trpc`, transformer: superjson, fetch: fetchImpl, headers: extraHeaders }),
+      ],
+    }),
+  );
   const session = new Session(options.storage ?? new MemoryTokenStorage(), (refresh) =>
     plain.users.refreshToken.mutate({ refresh }),
   );
 
-  const client = createTRPCClient<AppRouter>({
-    links: [
-      refreshLink(session),
-      httpBatchLink({
-        url: `${base}/trpc`,
-        transformer: superjson,
-        fetch: fetchImpl,
-        headers: async () => {
-          const access = await session.access();
-          return { ...(await extraHeaders()), ...(access ? { authorization: `Bearer ${access}` } : {}) };
-        },
-      }),
-    ],
-  });
-
   const auth: LecternAuth = {
     storage: session.storage,
     async login(email, password) {
-      try {
-        const result = await client.users.login.mutate({ email, password });
-        await session.storage.set({ access: result.access, refresh: result.refresh });
-        return result;
-      } catch (error) {
-        throw LecternError.from(error);
-      }
+      const result = await client.users.login.mutate({ email, password });
+      await session.storage.set({ access: result.access, refresh: result.refresh });
+      return result;
     },
     async logout() {
       const tokens = await session.storage.get();
@@ -203,57 +219,59 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
         await session.storage.clear();
       }
     },
-    async tokens() {
-      return session.storage.get();
-    },
-    async setTokens(tokens) {
-      await session.storage.set(tokens);
-    },
-    refresh: () => session.refresh(),
+    tokens: async () => session.storage.get(),
+    setTokens: async (tokens) => session.storage.set(tokens),
+    accessToken: () => session.access(),
+    refresh: (usedAccess) => session.refresh(usedAccess),
   };
 
-  async function uploadProfilePicture(slug: string, file: Blob, filename?: string): Promise<UserProfile> {
-    const name =
-      filename ?? (typeof File !== 'undefined' && file instanceof File ? file.name : 'profile-picture');
-    const send = async (access: string | undefined) => {
-      const form = new FormData();
-      form.append('profile_pic', file, name);
-      return fetchImpl(`${base}/api/users/${encodeURIComponent(slug)}/`, {
-        method: 'PATCH',
-        headers: { ...(await extraHeaders()), ...(access ? { authorization: `Bearer ${access}` } : {}) },
-        body: form,
-      });
-    };
-    let access = await session.access();
-    let response = await send(access);
-    let body: unknown = await response.json().catch(() => null);
-    if (response.status === 401 && (body as { code?: unknown } | null)?.code === 'TOKEN_INVALID') {
-      if (await session.refresh(access)) {
-        access = await session.access();
-        response = await send(access);
-        body = await response.json().catch(() => null);
-      }
-    }
-    if (!response.ok || body === null || typeof body !== 'object') {
-      throw LecternError.fromRest(response.status, body, response.headers.get('retry-after'));
-    }
-    return reviveProfile(body as Record<string, unknown>);
-  }
+  const links: TRPCLink<AppRouter>[] = [
+    refreshLink(auth),
+    httpBatchLink({
+      url: `${base}/trpc`,
+      transformer: superjson,
+      fetch: fetchImpl,
+      headers: async () => {
+        const access = await session.access();
+        return { ...(await extraHeaders()), ...(access ? { authorization: `Bearer ${access}` } : {}) };
+      },
+    }),
+  ];
+  const client = createTRPCClientProxy<AppRouter>(new LecternUntypedClient({ links }));
 
-  const content = createContentHelpers({
+  const transport: ContentTransport = {
     baseUrl: base,
     fetch: fetchImpl,
     getAccessToken: () => session.access(),
     refresh: (usedAccess) => session.refresh(usedAccess),
     headers: extraHeaders,
-  });
-  const extras: Record<string, unknown> = { auth, uploadProfilePicture, ...content };
+  };
+
+  async function uploadProfilePicture(slug: string, file: Blob, filename?: string): Promise<UserProfile> {
+    const body = await sendForm(transport, 'PATCH', `/api/users/${encodeURIComponent(slug)}/`, () => {
+      const form = new FormData();
+      form.append('profile_pic', file, filename ?? nameOf(file, 'profile-picture'));
+      return form;
+    });
+    return reviveProfile(body);
+  }
+
+  const extras: Record<string, unknown> = {
+    auth,
+    links,
+    uploadProfilePicture,
+    ...createContentHelpers(transport),
+  };
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (typeof prop === 'string' && Object.hasOwn(extras, prop)) return extras[prop];
       return Reflect.get(target, prop, receiver);
     },
   }) as LecternClient;
+}
+
+function nameOf(file: Blob, fallback: string): string {
+  return typeof File !== 'undefined' && file instanceof File && file.name ? file.name : fallback;
 }
 
 export {

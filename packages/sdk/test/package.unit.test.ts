@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { allProcedureMeta } from '@lectern/api';
+import { allProcedures } from '@lectern/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -117,10 +117,10 @@ export async function system(): Promise<string> {
   health.no_such_field;
   // @ts-expect-error status is a string union, not a number
   const wrong: number = health.status;
-  const settings = await client.system.updateSettings.mutate({ maintenance: true });
+  const settings = await client.system.settings.update.mutate({ maintenance: true });
   const open: boolean = settings.allow_registration;
   // @ts-expect-error maintenance is a boolean, not a string
-  await client.system.updateSettings.mutate({ maintenance: 'yes' });
+  await client.system.settings.update.mutate({ maintenance: 'yes' });
   // @ts-expect-error no such procedure
   await client.system.noSuchProcedure.query();
   return \`\${status} \${open} \${wrong}\`;
@@ -151,7 +151,20 @@ export async function content(): Promise<string[]> {
   const post = await client.posts.create.mutate(input);
   // @ts-expect-error title is a string
   await client.posts.create.mutate({ title: 42 });
-  const page: RouterOutputs['posts']['list'] = await client.posts.list.query({ search: 'hello' });
+  const page: RouterOutputs['posts']['list'] = await client.posts.list.query({
+    search: 'hello',
+    page: 2,
+    page_size: 50,
+    is_published: true,
+  });
+  // @ts-expect-error page is a number on the typed door
+  await client.posts.list.query({ page: '2' });
+  // @ts-expect-error boolean filters take booleans
+  await client.posts.list.query({ is_published: 'maybe' });
+  // @ts-expect-error the old name of the trash list is gone
+  await client.posts.trash.query({});
+  await client.posts.listTrash.query({ page: 1 });
+  await client.users.list.query({ is_staff: true, is_verified: false, page_size: 10 });
   const first = page.results[0];
   // @ts-expect-error list items carry no body
   first?.body;
@@ -183,9 +196,9 @@ export function plainLinkWithoutTransformer(): void {
 
 /** The AppRouter type also works with the plain tRPC client of the peer @trpc/client. */
 export async function usePlainTrpc(trpc: TRPCClient<AppRouter>): Promise<boolean> {
-  const settings = await trpc.system.getSettings.query();
-  // @ts-expect-error getSettings takes no input object
-  await trpc.system.getSettings.query({ maintenance: true });
+  const settings = await trpc.system.settings.get.query();
+  // @ts-expect-error settings.get takes no input object
+  await trpc.system.settings.get.query({ maintenance: true });
   return settings.maintenance;
 }
 `;
@@ -266,7 +279,7 @@ describe('@lectern/sdk as a published package', () => {
     await writeFile(path.join(consumer, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG, null, 2));
     await writeFile(
       path.join(consumer, 'src/procedures.ts'),
-      procedureChecks(allProcedureMeta().map(([p]) => p)),
+      procedureChecks(allProcedures().map(({ path: p }) => p)),
     );
     await writeFile(path.join(consumer, 'src/usage.ts'), USAGE);
     const readme = await readFile(path.join(unpacked, 'package/README.md'), 'utf8');

@@ -5,12 +5,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  createOpenApiDocument,
-  OPENAPI_FILE,
-  type OpenApiDocument,
-  serializeOpenApiDocument,
-} from '../openapi.ts';
+import { createOpenApiDocument, type OpenApiDocument, serializeOpenApiDocument } from '@lectern/api';
+import { version } from '../version.ts';
+
+/** Where the committed document lives (apps/server/openapi.json). */
+export const OPENAPI_FILE = new URL('../../openapi.json', import.meta.url);
 
 export const REST_CLIENT_SCHEMA_FILE = new URL('../../test/rest-client/schema.ts', import.meta.url);
 
@@ -29,7 +28,7 @@ export async function restClientSchema(doc: OpenApiDocument): Promise<string> {
 
 /** Every generated file with its expected content. */
 export async function openApiArtifacts(): Promise<Array<{ file: URL; text: string }>> {
-  const doc = createOpenApiDocument();
+  const doc = createOpenApiDocument(version);
   return [
     { file: OPENAPI_FILE, text: serializeOpenApiDocument(doc) },
     { file: REST_CLIENT_SCHEMA_FILE, text: await restClientSchema(doc) },

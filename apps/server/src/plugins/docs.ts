@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { OpenApiDocument } from '@lectern/api';
 import type { FastifyInstance } from 'fastify';
-import type { OpenApiDocument } from '../openapi.ts';
 
 /**
  * /api/openapi.json and /docs (Swagger UI, every asset served from the package: no CDN).

@@ -1,30 +1,34 @@
 import {
   type AppRouter,
-  allProcedureMeta,
+  allProcedures,
   type Context,
-  type LecternErrorData,
-  procedureMeta,
+  fail,
+  LecternError,
+  procedureAt,
+  restErrorResponse,
 } from '@lectern/api';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
-import { MAINTENANCE_HTML, maintenanceBody, wantsHtml } from '../errors.ts';
+import { wantsHtml } from './errors.ts';
 
 interface RestRoute {
   method: string;
   pattern: RegExp;
 }
 
-/** Every REST path of the router as a regex (`/users/{slug}` → `^/api/users/[^/]+/?$`). */
+/** Every REST path of the router as a regex (`/users/{slug}` → `^/api/users/[^/]+/?$`); PATCH brings PUT. */
 function restRoutes(): RestRoute[] {
   const routes: RestRoute[] = [];
-  for (const [, meta] of allProcedureMeta()) {
-    const openapi = meta?.openapi;
+  for (const { meta } of allProcedures()) {
+    const openapi = meta.openapi;
     if (!openapi || openapi.enabled === false) continue;
     const source = openapi.path
       .split('/')
       .map((seg) => (/^\{.+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
       .join('/');
-    routes.push({ method: openapi.method, pattern: new RegExp(`^/api${source}/?$`) });
+    const pattern = new RegExp(`^/api${source}/?$`);
+    routes.push({ method: openapi.method, pattern });
+    if (openapi.method === 'PATCH') routes.push({ method: 'PUT', pattern });
   }
   return routes;
 }
@@ -34,33 +38,35 @@ function allowedMethods(routes: RestRoute[], url: string): string[] {
   return [...new Set(routes.filter((r) => r.pattern.test(pathname)).map((r) => r.method))];
 }
 
-interface BridgeErrorBody {
-  message?: string;
-  data?: LecternErrorData;
-}
-
 export interface RestPluginOptions {
   router: AppRouter;
   createContext: (req: FastifyRequest) => Promise<Context>;
 }
 
 /**
- * The REST door: trpc-to-openapi under /api. The bridge writes its own error body; an onSend hook in
- * this scope rewrites it into api.md's shapes (field map, {detail, code}, maintenance body).
+ * The REST door: trpc-to-openapi under /api. The bridge writes its own error body; the error it
+ * reports through `onError` is kept and rendered by the one renderer (restErrorResponse) instead.
+ * PUT is served exactly as PATCH (both change only the fields sent).
  */
 export async function restPlugin(app: FastifyInstance, opts: RestPluginOptions): Promise<void> {
   const routes = restRoutes();
-  // The bridge rewrites request.url (and the raw URL) to strip /api; keep the one the client sent.
-  const clientUrl = new WeakMap<FastifyRequest, string>();
+  // The bridge rewrites request.url (and the raw URL) to strip /api, and PUT becomes PATCH below:
+  // keep what the client sent.
+  const sent = new WeakMap<FastifyRequest, { method: string; url: string }>();
+  const failures = new WeakMap<FastifyRequest, unknown>();
+  /** Requests that matched no procedure (the bridge's own 404). */
+  const unmatched = new WeakSet<FastifyRequest>();
+
   app.addHook('onRequest', async (request) => {
-    clientUrl.set(request, request.url);
+    sent.set(request, { method: request.method, url: request.url });
+    if (request.method === 'PUT') request.raw.method = 'PATCH';
   });
 
   // The bridge merges a JSON body into an object: an array or a scalar would arrive as {0: …}.
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', async (request) => {
     const body = request.body;
     if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
-      return reply.code(400).send({ non_field_errors: ['Invalid data. Expected a JSON object.'] });
+      throw fail.fields({ non_field_errors: ['Invalid data. Expected a JSON object.'] });
     }
     // A POST/PUT/PATCH with no body at all (`POST /posts/{slug}/restore/`) means an empty object; the
     // bridge would otherwise answer 415 for the missing Content-Type.
@@ -73,45 +79,37 @@ export async function restPlugin(app: FastifyInstance, opts: RestPluginOptions):
     }
   });
 
-  app.addHook('onSend', async (request, reply: FastifyReply, payload) => {
-    if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
-    let parsed: BridgeErrorBody;
-    try {
-      parsed = JSON.parse(payload) as BridgeErrorBody;
-    } catch {
-      return payload;
-    }
-    const data = parsed.data;
-    if (!data || typeof data.code !== 'string') return payload;
-    reply.code(data.httpStatus);
-    if (data.retryAfter !== null) reply.header('Retry-After', String(data.retryAfter));
-    if (data.code === 'MAINTENANCE_MODE') {
-      reply.header('Retry-After', '60');
-      if (wantsHtml(request)) {
-        reply.type('text/html; charset=utf-8');
-        return MAINTENANCE_HTML;
-      }
-      return JSON.stringify(maintenanceBody);
-    }
-    if (data.fields) return JSON.stringify(data.fields);
-    if (data.code === 'NOT_FOUND' && data.path === undefined) {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode < 400 || !failures.has(request)) return payload;
+    let error = failures.get(request);
+    if (unmatched.has(request)) {
       // No procedure matched: a known path with another method is a 405, not a 404.
-      const allowed = allowedMethods(routes, clientUrl.get(request) ?? '');
+      const { method, url } = sent.get(request) ?? { method: request.method, url: request.url };
+      const allowed = allowedMethods(routes, url);
       if (allowed.length > 0) {
-        reply.code(405).header('Allow', allowed.join(', '));
-        return JSON.stringify({
-          detail: `Method "${request.method}" not allowed.`,
-          code: 'METHOD_NOT_ALLOWED',
-        });
+        reply.header('Allow', allowed.join(', '));
+        error = new LecternError({ code: 'METHOD_NOT_ALLOWED', message: `Method "${method}" not allowed.` });
+      } else {
+        error = fail.notFound(`No route for ${method} ${url.split('?')[0]}.`);
       }
     }
-    return JSON.stringify({ detail: parsed.message ?? 'Error.', code: data.code });
+    const response = restErrorResponse(error, { acceptsHtml: wantsHtml(request) });
+    reply.code(response.status).headers(response.headers);
+    if (typeof response.body === 'string') return response.body;
+    reply.type('application/json; charset=utf-8');
+    return JSON.stringify(response.body);
   });
-
   await app.register(fastifyTRPCOpenApiPlugin, {
     basePath: '/api',
     router: opts.router,
     createContext: ({ req }: { req: FastifyRequest }) => opts.createContext(req),
+    onError: ({ error, req, path }: { error: unknown; req: FastifyRequest; path?: string }) => {
+      failures.set(req, error);
+      if (path === undefined) unmatched.add(req);
+      if ((error as { code?: unknown }).code === 'INTERNAL_SERVER_ERROR') {
+        req.log.error({ err: (error as { cause?: unknown }).cause ?? error, path }, 'REST error');
+      }
+    },
     responseMeta: ({
       ctx,
       paths,
@@ -123,7 +121,7 @@ export async function restPlugin(app: FastifyInstance, opts: RestPluginOptions):
     }) => {
       if (errors.length > 0) return {};
       const status =
-        ctx?.http.status ?? (paths?.[0] ? procedureMeta(paths[0])?.successStatus : undefined) ?? 200;
+        ctx?.http.status ?? (paths?.[0] ? procedureAt(paths[0])?.meta.successStatus : undefined) ?? 200;
       return { status, headers: ctx?.http.headers ?? {} };
     },
   });

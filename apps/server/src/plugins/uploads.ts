@@ -1,44 +1,22 @@
 import multipart from '@fastify/multipart';
-import { type Context, fail, type IncomingFile } from '@lectern/api';
+import {
+  type Context,
+  callProcedure,
+  fail,
+  type MultipartPayload,
+  type MultipartRoute,
+  procedureInfo,
+  requireUser,
+} from '@lectern/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-/** A parsed multipart body: text fields (repeatable) and file fields (null = sent empty, meaning "remove"). */
-export interface MultipartPayload {
-  fields: Record<string, string[]>;
-  files: Record<string, IncomingFile | null>;
-}
-
-export interface UploadRoute {
-  method: 'POST' | 'PUT' | 'PATCH';
-  /** Fastify path under /api, e.g. `/api/users/:slug`. Registered before the REST bridge's wildcard. */
-  url: string;
-  /** File field names accepted; any other file part is a 400. */
-  fileFields: readonly string[];
-  /** Handles a multipart body. */
-  multipart: (ctx: Context, payload: MultipartPayload, params: Record<string, string>) => Promise<unknown>;
-  /** Handles a JSON body on the same path (usually: the procedure through a server-side caller). */
-  json?: (ctx: Context, body: Record<string, unknown>, params: Record<string, string>) => Promise<unknown>;
-  successStatus?: 200 | 201;
-  /** Refuse a missing or invalid token (401) before any of the multipart body is read. */
-  authenticated?: boolean;
-}
-
 export interface UploadsPluginOptions {
-  routes: readonly UploadRoute[];
+  routes: readonly MultipartRoute[];
   maxFileBytes: number;
   maxFieldBytes: number;
 }
 
-function payloadTooLarge(limit: number) {
-  return Object.assign(new Error(`The upload is larger than the limit of ${limit} bytes.`), {
-    code: 'FST_ERR_CTP_BODY_TOO_LARGE',
-    statusCode: 413,
-  });
-}
-
-function badRequest(field: string, message: string) {
-  return Object.assign(new Error(message), { statusCode: 400, fieldErrors: { [field]: [message] } });
-}
+const tooLarge = (limit: number) => fail.tooLarge(`The upload is larger than the limit of ${limit} bytes.`);
 
 /**
  * Reads a multipart request. Each file is buffered only up to the limit: the stream is cut and the
@@ -46,31 +24,31 @@ function badRequest(field: string, message: string) {
  */
 async function readMultipart(
   req: FastifyRequest,
-  route: UploadRoute,
+  route: MultipartRoute,
   opts: UploadsPluginOptions,
 ): Promise<MultipartPayload> {
   const payload: MultipartPayload = { fields: {}, files: {} };
+  const isFileField = (name: string) => Object.hasOwn(route.files, name);
   for await (const part of req.parts()) {
     if (part.type === 'file') {
-      if (!route.fileFields.includes(part.fieldname)) {
+      if (!isFileField(part.fieldname)) {
         part.file.resume();
-        throw badRequest(part.fieldname, 'Unexpected file field.');
+        throw fail.field(part.fieldname, 'Unexpected file field.');
       }
       let data: Buffer;
       try {
         data = await part.toBuffer();
       } catch (error) {
-        // @fastify/multipart's own limit error would otherwise reach the client as a generic 413.
         if ((error as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE')
-          throw payloadTooLarge(opts.maxFileBytes);
+          throw tooLarge(opts.maxFileBytes);
         throw error;
       }
-      if (part.file.truncated) throw payloadTooLarge(opts.maxFileBytes);
+      if (part.file.truncated) throw tooLarge(opts.maxFileBytes);
       payload.files[part.fieldname] =
         data.length === 0 && !part.filename ? null : { filename: part.filename, data: new Uint8Array(data) };
     } else {
       const value = typeof part.value === 'string' ? part.value : String(part.value);
-      if (route.fileFields.includes(part.fieldname)) {
+      if (isFileField(part.fieldname)) {
         // A file field sent as a plain value: empty removes the file; anything else (a URL) is ignored.
         if (value === '') payload.files[part.fieldname] = null;
         continue;
@@ -83,40 +61,43 @@ async function readMultipart(
   return payload;
 }
 
-/** Multipart routes, each accepting JSON on the same path too. */
+/** `/posts/{slug}` → `/api/posts/:slug`. */
+const fastifyPath = (path: string) => `/api${path.replace(/\{(\w+)\}/g, ':$1')}`;
+
+/**
+ * The paths that take files. Multipart bodies are read here (a missing or bad token is refused before
+ * any of the body is read); JSON bodies on the same path run the route's procedure, as the REST bridge
+ * would. PUT is served as PATCH.
+ */
 export async function uploadsPlugin(app: FastifyInstance, opts: UploadsPluginOptions): Promise<void> {
   await app.register(multipart, {
     limits: { fileSize: opts.maxFileBytes, files: 4, fields: 100, fieldSize: opts.maxFieldBytes, parts: 120 },
     throwFileSizeLimit: true,
   });
   for (const route of opts.routes) {
+    const procedure = route.procedure ? procedureInfo(route.procedure) : undefined;
+    const meta = procedure?.meta ?? route.meta;
+    if (!meta) throw new Error(`multipart route ${route.path} has neither a procedure nor its own meta`);
     app.route({
-      method: route.method,
-      url: route.url,
+      method: route.method === 'PATCH' ? ['PUT', 'PATCH'] : route.method,
+      url: fastifyPath(route.path),
       handler: async (req, reply) => {
-        const ctx = await app.lectern.createContext(req);
-        if (route.authenticated) {
-          if (ctx.tokenRejected) throw fail.tokenInvalid();
-          if (!ctx.user) throw fail.unauthenticated();
-        }
+        const ctx: Context = await app.lectern.createContext(req);
         const params = (req.params ?? {}) as Record<string, string>;
         let result: unknown;
         if (req.isMultipart()) {
-          result = await route.multipart(ctx, await readMultipart(req, route, opts), params);
+          const authed = requireUser(ctx);
+          result = await route.run(authed, await readMultipart(req, route, opts), params);
         } else {
-          const body = req.body;
-          if (!route.json) {
-            return reply
-              .code(415)
-              .send({ detail: 'Send multipart/form-data.', code: 'UNSUPPORTED_MEDIA_TYPE' });
+          if (!procedure) throw fail.unsupportedMedia('Send multipart/form-data.');
+          const body = req.body ?? {};
+          if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+            throw fail.fields({ non_field_errors: ['Invalid data. Expected a JSON object.'] });
           }
-          if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
-            return reply.code(400).send({ non_field_errors: ['Invalid data. Expected a JSON object.'] });
-          }
-          result = await route.json(ctx, (body ?? {}) as Record<string, unknown>, params);
+          result = await callProcedure(procedure.path, ctx, { ...body, ...params });
         }
         for (const [name, value] of Object.entries(ctx.http.headers)) reply.header(name, value);
-        return reply.code(ctx.http.status ?? route.successStatus ?? 200).send(result);
+        return reply.code(ctx.http.status ?? meta.successStatus ?? 200).send(result);
       },
     });
   }

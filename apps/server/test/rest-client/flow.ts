@@ -65,7 +65,7 @@ export async function registerVerifyLoginPostList(
   const post = expectData('create post', creation);
 
   const listing = await client.GET('/api/posts', {
-    params: { query: { search: word, is_published: 'true', page_size: '10' } },
+    params: { query: { search: word, is_published: true, page_size: 10 } },
   });
   const page = expectData('list posts', listing);
 

@@ -36,16 +36,16 @@ export interface paths {
          * Read runtime switches
          * @description Requires a bearer token.
          *
-         *     tRPC / SDK: `client.system.getSettings.query(…)`.
+         *     tRPC / SDK: `client.system.settings.get.query(…)`.
          */
-        get: operations["systemGetSettings"];
+        get: operations["systemSettingsGet"];
         /**
          * Switch maintenance or registration
          * @description Requires a bearer token.
          *
-         *     tRPC / SDK: `client.system.replaceSettings.mutate(…)`.
+         *     tRPC / SDK: `client.system.settings.update.mutate(…)`.
          */
-        put: operations["systemReplaceSettings"];
+        put: operations["systemSettingsReplace"];
         post?: never;
         delete?: never;
         options?: never;
@@ -54,9 +54,9 @@ export interface paths {
          * Switch maintenance or registration
          * @description Requires a bearer token.
          *
-         *     tRPC / SDK: `client.system.updateSettings.mutate(…)`.
+         *     tRPC / SDK: `client.system.settings.update.mutate(…)`.
          */
-        patch: operations["systemUpdateSettings"];
+        patch: operations["systemSettingsUpdate"];
         trace?: never;
     };
     "/api/users/register": {
@@ -290,16 +290,16 @@ export interface paths {
          * A user's profile (full for self and staff, public for others)
          * @description Requires a bearer token.
          *
-         *     tRPC / SDK: `client.users.getBySlug.query(…)`.
+         *     tRPC / SDK: `client.users.get.query(…)`.
          */
-        get: operations["usersGetBySlug"];
+        get: operations["usersGet"];
         /**
          * Update a profile (owner or staff), optionally with a new profile picture
          * @description Only the fields sent change (PUT and PATCH alike); read-only fields (id, email, slug, dates, a profile_pic URL) are ignored. Only staff change is_staff/is_verified; only superusers change is_superuser. A field set to its current value is harmless. In multipart, `profile_pic` is an image file (JPEG, PNG, WebP, GIF or AVIF by its bytes) or an empty value to remove the picture.
          *
          *     Requires a bearer token.
          *
-         *     tRPC / SDK: `client.users.replace.mutate(…)` (JSON input; files through the SDK upload helpers).
+         *     tRPC / SDK: `client.users.update.mutate(…)` (JSON input; files through the SDK upload helpers).
          */
         put: operations["usersReplace"];
         post?: never;
@@ -368,9 +368,9 @@ export interface paths {
          *
          *     Requires a bearer token.
          *
-         *     tRPC / SDK: `client.posts.trash.query(…)`.
+         *     tRPC / SDK: `client.posts.listTrash.query(…)`.
          */
-        get: operations["postsTrash"];
+        get: operations["postsListTrash"];
         put?: never;
         post?: never;
         delete?: never;
@@ -399,11 +399,9 @@ export interface paths {
          * Update a post, optionally with a new thumbnail
          * @description Changes only the fields sent (PUT and PATCH alike); the slug stays. Owner or staff: another user's published post is 403, their draft or any deleted post 404. In multipart, a new `thumbnail` replaces the picture and an empty value removes it; in JSON, `thumbnail: null` or `""` removes it and a URL is ignored.
          *
-         *     Changes only the fields sent (PUT and PATCH alike); the slug stays. Owner or staff: another user's published post is 403, their draft or any deleted post 404.
-         *
          *     Requires a bearer token.
          *
-         *     tRPC / SDK: `client.posts.replace.mutate(…)` (JSON input; files through the SDK upload helpers).
+         *     tRPC / SDK: `client.posts.update.mutate(…)` (JSON input; files through the SDK upload helpers).
          */
         put: operations["postsReplace"];
         post?: never;
@@ -421,8 +419,6 @@ export interface paths {
         /**
          * Update a post, optionally with a new thumbnail
          * @description Changes only the fields sent (PUT and PATCH alike); the slug stays. Owner or staff: another user's published post is 403, their draft or any deleted post 404. In multipart, a new `thumbnail` replaces the picture and an empty value removes it; in JSON, `thumbnail: null` or `""` removes it and a URL is ignored.
-         *
-         *     Changes only the fields sent (PUT and PATCH alike); the slug stays. Owner or staff: another user's published post is 403, their draft or any deleted post 404.
          *
          *     Requires a bearer token.
          *
@@ -507,7 +503,7 @@ export interface paths {
          *
          *     Requires a bearer token.
          *
-         *     tRPC / SDK: `client.categories.replace.mutate(…)`.
+         *     tRPC / SDK: `client.categories.update.mutate(…)`.
          */
         put: operations["categoriesReplace"];
         post?: never;
@@ -553,6 +549,8 @@ export interface paths {
         /**
          * Upload a file to the gallery
          * @description Multipart only. Accepted by content: images, PDF, plain text, CSV, ZIP and office documents; HTML, SVG and executables are refused (415). `title` defaults to the original file name.
+         *
+         *     Requires a bearer token.
          */
         post: operations["filesCreate"];
         delete?: never;
@@ -781,7 +779,7 @@ export interface components {
         Error: {
             /** @description A human sentence. */
             detail: string;
-            /** @description A machine code: `VALIDATION_ERROR`, `PARSE_ERROR`, `NOT_AUTHENTICATED`, `TOKEN_INVALID`, `INVALID_CREDENTIALS`, `PERMISSION_DENIED`, `EMAIL_NOT_VERIFIED`, `REGISTRATION_DISABLED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`, `CONFLICT`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `RATE_LIMITED`, `INTERNAL_ERROR`, `MAINTENANCE_MODE`, `BAD_REQUEST`, `INVALID_HOST`. */
+            /** @description A machine code: `VALIDATION_ERROR` (400: invalid input (a 400 field map on REST)), `PARSE_ERROR` (400: a body that is not valid JSON), `BAD_REQUEST` (400: a request the server cannot read), `INVALID_HOST` (400: a Host header outside ALLOWED_HOSTS), `NOT_AUTHENTICATED` (401: no bearer token), `TOKEN_INVALID` (401: an expired, malformed or revoked token), `INVALID_CREDENTIALS` (401: a wrong email/password pair), `PERMISSION_DENIED` (403: the caller may not do this), `EMAIL_NOT_VERIFIED` (403: login before the email is verified), `REGISTRATION_DISABLED` (403: registration is closed), `NOT_FOUND` (404: no such resource, or a page past the end), `METHOD_NOT_ALLOWED` (405: a known path, another method), `CONFLICT` (409: the resource changed meanwhile), `PAYLOAD_TOO_LARGE` (413: a body or upload over its limit), `UNSUPPORTED_MEDIA_TYPE` (415: a body or file of a type this path does not take), `RATE_LIMITED` (429: too many attempts (see Retry-After)), `INTERNAL_ERROR` (500: an unexpected failure), `MAINTENANCE_MODE` (503: maintenance mode is on). */
             code: string;
         };
         /**
@@ -932,7 +930,7 @@ export interface operations {
             };
         };
     };
-    systemGetSettings: {
+    systemSettingsGet: {
         parameters: {
             query?: never;
             header?: never;
@@ -962,7 +960,7 @@ export interface operations {
             503: components["responses"]["MaintenanceMode"];
         };
     };
-    systemReplaceSettings: {
+    systemSettingsReplace: {
         parameters: {
             query?: never;
             header?: never;
@@ -971,6 +969,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "maintenance": true
+                 *     }
+                 */
                 "application/json": {
                     maintenance?: boolean;
                     allow_registration?: boolean;
@@ -984,6 +987,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "maintenance": true,
+                     *       "allow_registration": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["Settings"];
                 };
             };
@@ -996,7 +1005,7 @@ export interface operations {
             503: components["responses"]["MaintenanceMode"];
         };
     };
-    systemUpdateSettings: {
+    systemSettingsUpdate: {
         parameters: {
             query?: never;
             header?: never;
@@ -1085,7 +1094,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description Registration is closed. (`REGISTRATION_DISABLED`) */
+            /** @description Registration is closed (`REGISTRATION_DISABLED`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1096,7 +1105,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many registrations from this address. (`RATE_LIMITED`) */
+            /** @description Too many registrations from this address (`RATE_LIMITED`). */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1155,7 +1164,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many attempts. (`RATE_LIMITED`) */
+            /** @description Too many attempts (`RATE_LIMITED`). */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1197,7 +1206,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many requests. (`RATE_LIMITED`) */
+            /** @description Too many requests (`RATE_LIMITED`). */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1259,7 +1268,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description Wrong email or password (or an inactive account). (`INVALID_CREDENTIALS`) */
+            /** @description Wrong email or password (or an inactive account) (`INVALID_CREDENTIALS`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1268,7 +1277,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The email address is not verified yet. (`EMAIL_NOT_VERIFIED`) */
+            /** @description The email address is not verified yet (`EMAIL_NOT_VERIFIED`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1279,7 +1288,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many failed logins for this address. (`RATE_LIMITED`) */
+            /** @description Too many failed logins for this address (`RATE_LIMITED`). */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1330,7 +1339,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description The refresh token is invalid, expired, spent or revoked. (`TOKEN_INVALID`) */
+            /** @description The refresh token is invalid, expired, spent or revoked (`TOKEN_INVALID`). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1369,7 +1378,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
@@ -1413,7 +1421,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many requests. (`RATE_LIMITED`) */
+            /** @description Too many requests (`RATE_LIMITED`). */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1457,7 +1465,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description Too many attempts. (`RATE_LIMITED`) */
+            /** @description Too many attempts (`RATE_LIMITED`). */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1507,7 +1515,6 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
         };
@@ -1515,10 +1522,10 @@ export interface operations {
     usersList: {
         parameters: {
             query?: {
-                page?: string;
-                page_size?: string;
-                is_verified?: boolean | string;
-                is_staff?: boolean | string;
+                page?: number;
+                page_size?: number;
+                is_verified?: boolean;
+                is_staff?: boolean;
                 search?: string;
             };
             header?: never;
@@ -1544,7 +1551,7 @@ export interface operations {
             503: components["responses"]["MaintenanceMode"];
         };
     };
-    usersGetBySlug: {
+    usersGet: {
         parameters: {
             query?: never;
             header?: never;
@@ -1566,7 +1573,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -1591,7 +1597,7 @@ export interface operations {
                     is_verified?: boolean;
                     is_staff?: boolean;
                     is_superuser?: boolean;
-                    /** @description `""` or null removes the picture; a URL string is ignored. */
+                    /** @description `""` or null removes the picture; a URL (as returned by GET) is ignored. */
                     profile_pic?: string | null;
                 };
                 "multipart/form-data": {
@@ -1607,14 +1613,14 @@ export interface operations {
                     is_superuser?: "true" | "false" | "1" | "0" | "on";
                     /**
                      * Format: binary
-                     * @description An image file; an empty value removes the picture.
+                     * @description An image file (JPEG, PNG, WebP, GIF or AVIF by its bytes); an empty value removes the picture.
                      */
                     profile_pic?: string;
                 };
             };
         };
         responses: {
-            /** @description The full profile */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1623,25 +1629,9 @@ export interface operations {
                     "application/json": components["schemas"]["UserProfile"];
                 };
             };
-            /** @description Invalid input: a map of field name to messages */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid (`NOT_AUTHENTICATED`, `TOKEN_INVALID`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not the owner or staff, or a role flag the caller may not change (`PERMISSION_DENIED`) */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Not the owner or staff, or a role flag the caller may not change (`PERMISSION_DENIED`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1650,51 +1640,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such user (`NOT_FOUND`) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The picture is larger than the upload limit (`PAYLOAD_TOO_LARGE`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The picture is not a JPEG, PNG, WebP, GIF or AVIF image (`UNSUPPORTED_MEDIA_TYPE`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error (`INTERNAL_ERROR`) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Maintenance mode */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Maintenance"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
         };
     };
     usersDelete: {
@@ -1717,7 +1667,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description Neither the account itself nor staff (`PERMISSION_DENIED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -1742,7 +1700,7 @@ export interface operations {
                     is_verified?: boolean;
                     is_staff?: boolean;
                     is_superuser?: boolean;
-                    /** @description `""` or null removes the picture; a URL string is ignored. */
+                    /** @description `""` or null removes the picture; a URL (as returned by GET) is ignored. */
                     profile_pic?: string | null;
                 };
                 "multipart/form-data": {
@@ -1758,14 +1716,14 @@ export interface operations {
                     is_superuser?: "true" | "false" | "1" | "0" | "on";
                     /**
                      * Format: binary
-                     * @description An image file; an empty value removes the picture.
+                     * @description An image file (JPEG, PNG, WebP, GIF or AVIF by its bytes); an empty value removes the picture.
                      */
                     profile_pic?: string;
                 };
             };
         };
         responses: {
-            /** @description The full profile */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1774,25 +1732,9 @@ export interface operations {
                     "application/json": components["schemas"]["UserProfile"];
                 };
             };
-            /** @description Invalid input: a map of field name to messages */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid (`NOT_AUTHENTICATED`, `TOKEN_INVALID`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Not the owner or staff, or a role flag the caller may not change (`PERMISSION_DENIED`) */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Not the owner or staff, or a role flag the caller may not change (`PERMISSION_DENIED`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1801,59 +1743,19 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such user (`NOT_FOUND`) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The picture is larger than the upload limit (`PAYLOAD_TOO_LARGE`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The picture is not a JPEG, PNG, WebP, GIF or AVIF image (`UNSUPPORTED_MEDIA_TYPE`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error (`INTERNAL_ERROR`) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Maintenance mode */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Maintenance"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
         };
     };
     postsList: {
         parameters: {
             query?: {
-                page?: string;
-                page_size?: string;
-                is_published?: boolean | string;
+                page?: number;
+                page_size?: number;
+                is_published?: boolean;
                 categories?: string;
                 author?: string;
                 tag?: string;
@@ -1913,7 +1815,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -1962,11 +1863,11 @@ export interface operations {
                     title: string;
                     /** @description HTML; sanitised on write. */
                     body?: string;
-                    /** @description Empty: computed from the body. */
+                    /** @description Plain text; empty means "computed from the body". */
                     excerpt?: string;
-                    /** @description A JSON list of strings, e.g. `["news","tech"]`. */
+                    /** @description Up to 20 tags of at most 50 characters. A JSON list of strings, e.g. `["news","tech"]`. */
                     tags?: string;
-                    /** @description Category ids: the field repeated, or one JSON list such as `[1,2]`. */
+                    /** @description Category ids. The field repeated, or one JSON list such as `[1,2]`. */
                     categories?: string[];
                     /** @enum {string} */
                     is_published?: "true" | "false" | "1" | "0" | "on";
@@ -2018,68 +1919,19 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description Invalid input: a map of field name to messages */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid (`NOT_AUTHENTICATED`, `TOKEN_INVALID`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            403: components["responses"]["Forbidden"];
-            /** @description The upload is larger than the limit (`PAYLOAD_TOO_LARGE`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The file type is not accepted, judged by its bytes (`UNSUPPORTED_MEDIA_TYPE`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error (`INTERNAL_ERROR`) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Maintenance mode */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Maintenance"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
         };
     };
-    postsTrash: {
+    postsListTrash: {
         parameters: {
             query?: {
-                page?: string;
-                page_size?: string;
+                page?: number;
+                page_size?: number;
             };
             header?: never;
             path?: never;
@@ -2156,7 +2008,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -2193,24 +2044,24 @@ export interface operations {
                     title?: string;
                     /** @description HTML; sanitised on write. */
                     body?: string;
-                    /** @description Empty: computed from the body. */
+                    /** @description Plain text; empty means "computed from the body". */
                     excerpt?: string;
-                    /** @description A JSON list of strings, e.g. `["news","tech"]`. */
+                    /** @description Up to 20 tags of at most 50 characters. A JSON list of strings, e.g. `["news","tech"]`. */
                     tags?: string;
-                    /** @description Category ids: the field repeated, or one JSON list such as `[1,2]`. */
+                    /** @description Category ids. The field repeated, or one JSON list such as `[1,2]`. */
                     categories?: string[];
                     /** @enum {string} */
                     is_published?: "true" | "false" | "1" | "0" | "on";
                     /**
                      * Format: binary
-                     * @description A new image replaces the thumbnail; an empty value removes it.
+                     * @description An image (JPEG, PNG, WebP, GIF or AVIF by its bytes). An empty value removes the thumbnail.
                      */
                     thumbnail?: string;
                 };
             };
         };
         responses: {
-            /** @description The full post */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2219,25 +2070,9 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description Invalid input: a map of field name to messages */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid (`NOT_AUTHENTICATED`, `TOKEN_INVALID`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Another user's published post (`PERMISSION_DENIED`) */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Another user's published post (`PERMISSION_DENIED`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2246,51 +2081,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such post, a deleted one, or another user's draft (`NOT_FOUND`) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The upload is larger than the limit (`PAYLOAD_TOO_LARGE`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The file type is not accepted, judged by its bytes (`UNSUPPORTED_MEDIA_TYPE`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error (`INTERNAL_ERROR`) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Maintenance mode */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Maintenance"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
         };
     };
     postsDelete: {
@@ -2313,7 +2108,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description Another user's published post (`PERMISSION_DENIED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -2350,24 +2153,24 @@ export interface operations {
                     title?: string;
                     /** @description HTML; sanitised on write. */
                     body?: string;
-                    /** @description Empty: computed from the body. */
+                    /** @description Plain text; empty means "computed from the body". */
                     excerpt?: string;
-                    /** @description A JSON list of strings, e.g. `["news","tech"]`. */
+                    /** @description Up to 20 tags of at most 50 characters. A JSON list of strings, e.g. `["news","tech"]`. */
                     tags?: string;
-                    /** @description Category ids: the field repeated, or one JSON list such as `[1,2]`. */
+                    /** @description Category ids. The field repeated, or one JSON list such as `[1,2]`. */
                     categories?: string[];
                     /** @enum {string} */
                     is_published?: "true" | "false" | "1" | "0" | "on";
                     /**
                      * Format: binary
-                     * @description A new image replaces the thumbnail; an empty value removes it.
+                     * @description An image (JPEG, PNG, WebP, GIF or AVIF by its bytes). An empty value removes the thumbnail.
                      */
                     thumbnail?: string;
                 };
             };
         };
         responses: {
-            /** @description The full post */
+            /** @description OK */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2376,25 +2179,9 @@ export interface operations {
                     "application/json": components["schemas"]["Post"];
                 };
             };
-            /** @description Invalid input: a map of field name to messages */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid (`NOT_AUTHENTICATED`, `TOKEN_INVALID`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Another user's published post (`PERMISSION_DENIED`) */
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Another user's published post (`PERMISSION_DENIED`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2403,51 +2190,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such post, a deleted one, or another user's draft (`NOT_FOUND`) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The upload is larger than the limit (`PAYLOAD_TOO_LARGE`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The file type is not accepted, judged by its bytes (`UNSUPPORTED_MEDIA_TYPE`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error (`INTERNAL_ERROR`) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Maintenance mode */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Maintenance"];
-                };
-            };
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
         };
     };
     postsRestore: {
@@ -2472,7 +2219,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -2687,8 +2433,8 @@ export interface operations {
     filesList: {
         parameters: {
             query?: {
-                page?: string;
-                page_size?: string;
+                page?: number;
+                page_size?: number;
                 search?: string;
             };
             header?: never;
@@ -2708,7 +2454,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -2724,14 +2469,18 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
-                    /** Format: binary */
-                    file: string;
+                    /** @description Defaults to the original file name. */
                     title?: string;
+                    /**
+                     * Format: binary
+                     * @description The file.
+                     */
+                    file: string;
                 };
             };
         };
         responses: {
-            /** @description Created */
+            /** @description OK */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2740,61 +2489,12 @@ export interface operations {
                     "application/json": components["schemas"]["GalleryFile"];
                 };
             };
-            /** @description Invalid input: a map of field name to messages */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ValidationError"];
-                };
-            };
-            /** @description Not authenticated, or the token is invalid (`NOT_AUTHENTICATED`, `TOKEN_INVALID`) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            403: components["responses"]["Forbidden"];
-            /** @description The upload is larger than the limit (`PAYLOAD_TOO_LARGE`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The file type is not accepted, judged by its bytes (`UNSUPPORTED_MEDIA_TYPE`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Internal error (`INTERNAL_ERROR`) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Maintenance mode */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Maintenance"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
         };
     };
     filesGet: {
@@ -2835,7 +2535,6 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -2862,7 +2561,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description Neither the uploader nor staff (`PERMISSION_DENIED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];

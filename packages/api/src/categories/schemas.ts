@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { slugParam } from '../shared/schemas.ts';
 
 export const MAX_NAME_LENGTH = 100;
 
@@ -12,11 +13,11 @@ const description = z.string().max(10_000, 'Ensure this field has no more than 1
 export const categoryCreateInput = z.object({ name, description: description.optional() });
 /** PUT and PATCH both change only the fields sent; the slug stays. */
 export const categoryUpdateInput = z.object({
-  slug: z.string(),
+  slug: slugParam(),
   name: name.optional(),
   description: description.optional(),
 });
-export const categorySlugInput = z.object({ slug: z.string() });
+export const categorySlugInput = z.object({ slug: slugParam() });
 
 export const categoryOutput = z
   .object({ id: z.number().int(), name: z.string(), slug: z.string(), description: z.string() })

@@ -1,37 +1,68 @@
 import type { CategoryRow, Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import { fail } from '../errors.ts';
-import { categoryNameTaken, insertCategory, slugsLike } from '../queries/categories.ts';
-import { categorySlugBase, firstFreeSlug } from './slugs.ts';
+import { categorySlugBase, firstFreeSlug } from '../shared/slugs.ts';
+import { uniqueViolation } from '../shared/sql.ts';
+import {
+  categoryNameTaken,
+  deleteCategoryBySlug,
+  findCategoryBySlug,
+  insertCategory,
+  slugsLike,
+  updateCategory as updateCategoryRow,
+} from './queries.ts';
 
-const NAME_TAKEN = 'category with this name already exists.';
+const nameTaken = () => fail.field('name', 'category with this name already exists.');
 
-/** A unique violation of the case-insensitive name index (a concurrent create or rename won). */
-export function isNameConflict(error: unknown): boolean {
-  const e = error as { code?: unknown; constraint?: unknown; message?: unknown } | null;
-  return (
-    e?.code === '23505' &&
-    (e.constraint === 'categories_name_lower_key' || String(e.message).includes('categories_name_lower_key'))
-  );
+/** A concurrent create or rename that won the case-insensitive name index becomes the usual 400. */
+async function guardNameConflict<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (uniqueViolation(error)?.where.includes('categories_name_lower_key')) throw nameTaken();
+    throw error;
+  }
 }
 
-export async function assertNameFree(db: Kysely<Database>, name: string, exceptId?: number): Promise<void> {
-  if (await categoryNameTaken(db, name, exceptId)) throw fail.field('name', NAME_TAKEN);
+async function assertNameFree(db: Kysely<Database>, name: string, exceptId?: number): Promise<void> {
+  if (await categoryNameTaken(db, name, exceptId)) throw nameTaken();
 }
-
-export const nameTakenError = () => fail.field('name', NAME_TAKEN);
 
 /** Inserts a category under the first free slug among `base`, `base-2`, `base-3`… */
-export async function createCategory(
+export function createCategory(
   db: Kysely<Database>,
   input: { name: string; description?: string | undefined },
 ): Promise<CategoryRow> {
-  await assertNameFree(db, input.name);
-  const base = categorySlugBase(input.name);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const slug = firstFreeSlug(base, await slugsLike(db, base));
-    const row = await insertCategory(db, { name: input.name, slug, description: input.description ?? '' });
-    if (row) return row;
-  }
-  throw new Error('could not find a free category slug');
+  return guardNameConflict(async () => {
+    await assertNameFree(db, input.name);
+    const base = categorySlugBase(input.name);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const slug = firstFreeSlug(base, await slugsLike(db, base));
+      const row = await insertCategory(db, { name: input.name, slug, description: input.description ?? '' });
+      if (row) return row;
+    }
+    throw new Error('could not find a free category slug');
+  });
+}
+
+/** Renames or redescribes a category; its slug stays. */
+export async function updateCategory(
+  db: Kysely<Database>,
+  slug: string,
+  changes: { name?: string | undefined; description?: string | undefined },
+): Promise<CategoryRow> {
+  const category = await findCategoryBySlug(db, slug);
+  if (!category) throw fail.notFound();
+  return guardNameConflict(async () => {
+    if (changes.name !== undefined) await assertNameFree(db, changes.name, category.id);
+    return updateCategoryRow(db, category.id, {
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.description !== undefined ? { description: changes.description } : {}),
+    });
+  });
+}
+
+/** Deletes a category; its posts stay and lose it. */
+export async function deleteCategory(db: Kysely<Database>, slug: string): Promise<void> {
+  if (!(await deleteCategoryBySlug(db, slug))) throw fail.notFound();
 }

@@ -1,6 +1,7 @@
-import type { Database, FileRow } from '@lectern/db';
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import type { Database, FileRow, FileTable } from '@lectern/db';
+import { type Insertable, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
+import { containsPattern } from '../shared/sql.ts';
 
 export type FileRecord = Omit<FileRow, 'original_name' | 'uploaded_by'> & {
   uploaded_by: { id: number; username: string; slug: string };
@@ -21,16 +22,13 @@ const withUploader = <O>(qb: SelectQueryBuilder<Database, 'files', O>) =>
     }).as('uploaded_by'),
   ]);
 
-/** `%`, `_` and `\` match themselves. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** One page of the gallery, newest first, optionally by a case-insensitive substring of the title. */
 export async function listFiles(
   db: Kysely<Database>,
   opts: { search: string | undefined; limit: number; offset: number },
 ): Promise<{ count: number; results: FileRecord[] }> {
   let base = db.selectFrom('files');
-  if (opts.search !== undefined) base = base.where('files.title', 'ilike', likePattern(opts.search));
+  if (opts.search !== undefined) base = base.where('files.title', 'ilike', containsPattern(opts.search));
   const { count } = await base.select(sql<number>`count(*)::int`.as('count')).executeTakeFirstOrThrow();
   if (count === 0 || opts.offset >= count) return { count, results: [] };
   const results = await withUploader(base)
@@ -48,14 +46,7 @@ export async function findFileById(db: Kysely<Database>, id: number): Promise<Fi
 
 export async function insertFile(
   db: Kysely<Database>,
-  values: {
-    title: string;
-    file: string;
-    original_name: string;
-    size: number;
-    content_type: string;
-    uploaded_by: number;
-  },
+  values: Omit<Insertable<FileTable>, 'id' | 'uploaded_at'>,
 ): Promise<number> {
   const row = await db.insertInto('files').values(values).returning('id').executeTakeFirstOrThrow();
   return row.id;

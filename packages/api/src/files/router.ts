@@ -1,9 +1,9 @@
-import { router } from '../../trpc.ts';
-import { deleteFileProcedure } from './delete.ts';
-import { getFileProcedure } from './get.ts';
-import { listFilesProcedure } from './list.ts';
+import { router } from '../trpc.ts';
+import { deleteFileProcedure } from './procedures/delete.ts';
+import { getFileProcedure } from './procedures/get.ts';
+import { listFilesProcedure } from './procedures/list.ts';
 
-/** Uploads are a multipart route (POST /api/files), outside the tRPC router. */
+/** Uploads are a multipart route (POST /api/files: multipart.ts), outside the tRPC router. */
 export const filesRouter = router({
   list: listFilesProcedure,
   get: getFileProcedure,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { pageOf, pageParams } from '../../pagination.ts';
-import { authorOutput } from '../posts/schemas.ts';
+import { pageOf, pageParams } from '../shared/pagination.ts';
+import { userRef } from '../shared/schemas.ts';
 
 export const MAX_FILE_TITLE_LENGTH = 255;
 
@@ -18,7 +18,7 @@ export const fileOutput = z
     file: z.string().meta({ description: 'Absolute URL.' }),
     size: z.number().int(),
     content_type: z.string(),
-    uploaded_by: authorOutput,
+    uploaded_by: userRef,
     uploaded_at: z.date(),
   })
   .meta({ id: 'GalleryFile' });
@@ -32,5 +32,6 @@ export const fileUploadFields = z.object({
     .string()
     .trim()
     .max(MAX_FILE_TITLE_LENGTH, `Ensure this field has no more than ${MAX_FILE_TITLE_LENGTH} characters.`)
-    .optional(),
+    .optional()
+    .meta({ description: 'Defaults to the original file name.' }),
 });

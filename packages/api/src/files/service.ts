@@ -1,6 +1,8 @@
-import type { Context } from '../context.ts';
+import { type AuthedContext, type Context, isStaff } from '../context.ts';
 import { fail } from '../errors.ts';
-import type { FileRecord } from '../queries/files.ts';
+import { type IncomingFile, storeUpload, withUpload } from '../shared/uploads.ts';
+import { deleteFileRow, type FileRecord, findFileById, insertFile, lockFileById } from './queries.ts';
+import { type GalleryFile, MAX_FILE_TITLE_LENGTH } from './schemas.ts';
 
 /** A path id: digits only, else the file cannot exist (404, as for any unknown id). */
 export function parseFileId(raw: string): number {
@@ -9,7 +11,7 @@ export function parseFileId(raw: string): number {
   return id;
 }
 
-export function toGalleryFile(ctx: Pick<Context, 'services' | 'request'>, record: FileRecord) {
+export function toGalleryFile(ctx: Pick<Context, 'services' | 'request'>, record: FileRecord): GalleryFile {
   return {
     id: record.id,
     title: record.title,
@@ -19,4 +21,47 @@ export function toGalleryFile(ctx: Pick<Context, 'services' | 'request'>, record
     uploaded_by: record.uploaded_by,
     uploaded_at: record.uploaded_at,
   };
+}
+
+/**
+ * Stores a gallery file checked against the allow-list by its bytes; `title` defaults to the original
+ * file name. Row and file together or neither.
+ */
+export async function uploadGalleryFile(
+  ctx: AuthedContext,
+  file: IncomingFile,
+  title: string | undefined,
+): Promise<GalleryFile> {
+  const storage = ctx.services.storage;
+  const upload = await storeUpload(storage, file, 'gallery', (id, ext) => `file_gallery/${id}.${ext}`);
+  const record = await withUpload(storage, upload, () =>
+    ctx.db.transaction().execute(async (tx) => {
+      const id = await insertFile(tx, {
+        title: title || (file.filename.trim() || upload.key).slice(0, MAX_FILE_TITLE_LENGTH),
+        file: upload.key,
+        original_name: file.filename,
+        size: upload.size,
+        content_type: upload.contentType,
+        uploaded_by: ctx.user.id,
+      });
+      const inserted = await findFileById(tx, id);
+      if (!inserted) throw new Error(`file ${id} vanished inside its own transaction`);
+      return inserted;
+    }),
+  );
+  return toGalleryFile(ctx, record);
+}
+
+/** Deletes a gallery file (uploader or staff): the row, then the stored file. */
+export async function deleteGalleryFile(ctx: AuthedContext, rawId: string): Promise<void> {
+  const id = parseFileId(rawId);
+  const key = await ctx.db.transaction().execute(async (tx) => {
+    const file = await lockFileById(tx, id);
+    if (!file) throw fail.notFound();
+    if (file.uploaded_by !== ctx.user.id && !isStaff(ctx.user)) throw fail.forbidden();
+    await deleteFileRow(tx, id);
+    return file.file;
+  });
+  // Only once the row is gone: a failed delete never leaves a row pointing at a missing file.
+  await ctx.services.storage.delete(key);
 }

@@ -1,6 +1,8 @@
 import type { Database, PostRow } from '@lectern/db';
 import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres';
+import type { UserRef } from '../shared/schemas.ts';
+import type { CategoryRef, PostOrdering } from './schemas.ts';
 
 /*
  * Every list here runs two statements whatever the page size: a count, and the page itself with
@@ -8,16 +10,6 @@ import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres';
  * only). Conditions that a partial index must match (`NOT is_deleted`, `is_published`) are written
  * as literals, never as parameters, so the planner can prove the index predicate.
  */
-
-export const POST_ORDERINGS = [
-  'created_at',
-  '-created_at',
-  'title',
-  '-title',
-  'published_at',
-  '-published_at',
-] as const;
-export type PostOrdering = (typeof POST_ORDERINGS)[number];
 
 export interface PostFilters {
   isPublished?: boolean | undefined;
@@ -37,22 +29,10 @@ export interface Viewer {
   staff: boolean;
 }
 
-export interface PostAuthor {
-  id: number;
-  username: string;
-  slug: string;
-}
-
-export interface PostCategoryRef {
-  id: number;
-  name: string;
-  slug: string;
-}
-
 /** A post row with what its API shape needs from other tables. */
 export type PostRecord = Omit<PostRow, 'search_vector' | 'tag_keys'> & {
-  author: PostAuthor;
-  categories: PostCategoryRef[];
+  author: UserRef;
+  categories: CategoryRef[];
 };
 export type PostSummaryRecord = Omit<PostRecord, 'body'>;
 

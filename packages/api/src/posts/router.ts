@@ -1,20 +1,19 @@
-import { router } from '../../trpc.ts';
-import { createPostProcedure } from './create.ts';
-import { deletePostProcedure } from './delete.ts';
-import { getPostProcedure } from './get.ts';
-import { listPostsProcedure } from './list.ts';
-import { restorePostProcedure } from './restore.ts';
-import { trashProcedure } from './trash.ts';
-import { replacePostProcedure, updatePostProcedure } from './update.ts';
+import { router } from '../trpc.ts';
+import { createPostProcedure } from './procedures/create.ts';
+import { deletePostProcedure } from './procedures/delete.ts';
+import { getPostProcedure } from './procedures/get.ts';
+import { listPostsProcedure } from './procedures/list.ts';
+import { listTrashProcedure } from './procedures/list-trash.ts';
+import { restorePostProcedure } from './procedures/restore.ts';
+import { updatePostProcedure } from './procedures/update.ts';
 
 // Fixed paths (`/posts/trash`) before `/posts/{slug}`: the REST bridge takes the first match.
 export const postsRouter = router({
   list: listPostsProcedure,
   create: createPostProcedure,
-  trash: trashProcedure,
+  listTrash: listTrashProcedure,
   get: getPostProcedure,
   update: updatePostProcedure,
-  replace: replacePostProcedure,
   delete: deletePostProcedure,
   restore: restorePostProcedure,
 });

@@ -1,7 +1,16 @@
 import { z } from 'zod';
-import { pageOf, pageParams } from '../../pagination.ts';
-import { POST_ORDERINGS } from '../../queries/posts.ts';
-import { bool, queryBool } from '../../schemas/common.ts';
+import { pageOf, pageParams } from '../shared/pagination.ts';
+import { bool, queryBool, rowId, slugParam, userRef } from '../shared/schemas.ts';
+
+export const POST_ORDERINGS = [
+  'created_at',
+  '-created_at',
+  'title',
+  '-title',
+  'published_at',
+  '-published_at',
+] as const;
+export type PostOrdering = (typeof POST_ORDERINGS)[number];
 
 export const MAX_TITLE_LENGTH = 250;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -39,15 +48,6 @@ export const tagsInput = z
     return result;
   })
   .meta({ description: `Up to ${MAX_TAGS} tags of at most ${MAX_TAG_LENGTH} characters.` });
-
-/** A row id: a positive 32-bit integer (a pipe, so trpc-to-openapi does not coerce it). */
-const rowId = () =>
-  z
-    .number()
-    .int()
-    .min(1)
-    .max(2_147_483_647)
-    .transform((v) => v);
 
 /** Category ids (a category object `{id, …}` as returned by GET is accepted too, so a post can be PUT back). */
 export const categoryIdsInput = z
@@ -98,19 +98,11 @@ export const postCreateInput = z.object({
 export type PostCreateInput = z.output<typeof postCreateInput>;
 
 /** PUT and PATCH both change only the fields sent. */
-export const postUpdateFields = z.object({
-  title: postFields.title.optional(),
-  body: postFields.body.optional(),
-  excerpt: postFields.excerpt.optional(),
-  tags: postFields.tags.optional(),
-  categories: postFields.categories.optional(),
-  is_published: postFields.is_published.optional(),
-  thumbnail: postFields.thumbnail.optional(),
-});
-export const postUpdateInput = postUpdateFields.extend({ slug: z.string() });
+export const postUpdateFields = postCreateInput.partial();
+export const postUpdateInput = postUpdateFields.extend({ slug: slugParam() });
 export type PostUpdateFields = z.output<typeof postUpdateFields>;
 
-export const slugInput = z.object({ slug: z.string() });
+export const slugInput = z.object({ slug: slugParam() });
 
 export const postListInput = z.object({
   ...pageParams,
@@ -126,13 +118,10 @@ export const postListInput = z.object({
 
 export const trashInput = z.object({ ...pageParams });
 
-export const authorOutput = z
-  .object({ id: z.number().int(), username: z.string(), slug: z.string() })
-  .meta({ id: 'Author' });
-
 export const categoryRefOutput = z
   .object({ id: z.number().int(), name: z.string(), slug: z.string() })
   .meta({ id: 'CategoryRef' });
+export type CategoryRef = z.infer<typeof categoryRefOutput>;
 
 const head = {
   id: z.number().int(),
@@ -144,7 +133,7 @@ const rest = {
   tags: z.array(z.string()),
   categories: z.array(categoryRefOutput),
   thumbnail: z.string().nullable().meta({ description: 'Absolute URL.' }),
-  author: authorOutput,
+  author: userRef,
   is_published: z.boolean(),
   published_at: z.date().nullable(),
   created_at: z.date(),

@@ -1,25 +1,55 @@
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
-import type { AuthUser, Context } from '../context.ts';
+import { type AuthedContext, type AuthUser, type Context, isStaff } from '../context.ts';
 import { fail } from '../errors.ts';
+import { excerptOf, sanitizeBody } from '../shared/html.ts';
+import { postSlug } from '../shared/slugs.ts';
+import type { Storage } from '../shared/storage.ts';
+import { type IncomingFile, type StoredUpload, storeUpload, withUpload } from '../shared/uploads.ts';
 import {
   findPostAccess,
   findPostById,
   insertPost,
+  listPosts,
   lockPostBySlug,
   missingCategoryIds,
   type PostChanges,
+  type PostListOptions,
   type PostRecord,
   type PostSummaryRecord,
+  restorePost as restorePostRow,
   setPostCategories,
+  softDeletePost,
   updatePost as updatePostRow,
-} from '../queries/posts.ts';
-import type { Post, PostCreateInput, PostSummary, PostUpdateFields } from '../routers/posts/schemas.ts';
-import { type AuthedContext, isStaff } from './access.ts';
-import { excerptOf, sanitizeBody } from './html.ts';
-import { postSlug } from './slugs.ts';
-import type { Storage } from './storage.ts';
-import { type IncomingFile, type StoredUpload, storeUpload, withUpload } from './uploads.ts';
+} from './queries.ts';
+import type { Post, PostCreateInput, PostSummary, PostUpdateFields } from './schemas.ts';
+
+/**
+ * The cache key of a post list: its filters, ordering and window, and whose view it is. Staff see every
+ * live post, others the published ones plus their own drafts; with `is_published=true` both views are
+ * the same, so that list (the public front page) is shared by every reader.
+ */
+function postListCacheKey(options: PostListOptions): string {
+  const { viewer, filters } = options;
+  const view = filters.isPublished === true ? 'published' : viewer.staff ? 'staff' : `user:${viewer.id}`;
+  return JSON.stringify([
+    'posts.list',
+    view,
+    filters.isPublished ?? null,
+    filters.category ?? null,
+    filters.author ?? null,
+    filters.tag ?? null,
+    filters.search ?? null,
+    options.ordering ?? null,
+    options.limit,
+    options.offset,
+  ]);
+}
+
+/** One page of the post list, through the content cache (shared/content-cache.ts). */
+export function listVisiblePosts(ctx: Pick<Context, 'db' | 'services'>, options: PostListOptions) {
+  return ctx.services.contentCache.through(postListCacheKey(options), () => listPosts(ctx.db, options));
+}
 
 export function toPostSummary(
   ctx: Pick<Context, 'services' | 'request'>,
@@ -189,5 +219,24 @@ export async function updatePost(
     }),
   );
   if (replacedKey) await ctx.services.storage.delete(replacedKey);
+  return toPost(ctx, record);
+}
+
+/** Moves a live post to the trash (unpublished); the author or staff. */
+export async function deletePost(ctx: AuthedContext, slug: string): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const post = assertCanChange(ctx.user, await lockPostBySlug(tx, slug));
+    await softDeletePost(tx, post.id);
+  });
+}
+
+/** Brings a deleted post back as a draft; its author or staff (404 for anyone else, as for a live post). */
+export async function restorePost(ctx: AuthedContext, slug: string): Promise<Post> {
+  const record = await ctx.db.transaction().execute(async (tx) => {
+    const post = await lockPostBySlug(tx, slug);
+    if (!post?.is_deleted || (post.author_id !== ctx.user.id && !isStaff(ctx.user))) throw fail.notFound();
+    await restorePostRow(tx, post.id);
+    return reload(tx, post.id);
+  });
   return toPost(ctx, record);
 }

@@ -1,6 +1,5 @@
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
-import type { PostListOptions } from '../queries/posts.ts';
 
 /**
  * A bounded in-process cache of list results (counts and pages), keyed by the content version that
@@ -86,26 +85,4 @@ export class ContentCache {
     }
     return loading;
   }
-}
-
-/**
- * The cache key of a post list: its filters, ordering and window, and whose view it is. Staff see every
- * live post, others the published ones plus their own drafts; with `is_published=true` both views are
- * the same, so that list (the public front page) is shared by every reader.
- */
-export function postListCacheKey(options: PostListOptions): string {
-  const { viewer, filters } = options;
-  const view = filters.isPublished === true ? 'published' : viewer.staff ? 'staff' : `user:${viewer.id}`;
-  return JSON.stringify([
-    'posts.list',
-    view,
-    filters.isPublished ?? null,
-    filters.category ?? null,
-    filters.author ?? null,
-    filters.tag ?? null,
-    filters.search ?? null,
-    options.ordering ?? null,
-    options.limit,
-    options.offset,
-  ]);
 }

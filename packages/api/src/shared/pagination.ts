@@ -1,21 +1,26 @@
 import { z } from 'zod';
-import type { RequestInfo } from './context.ts';
-import { fail } from './errors.ts';
+import { fail } from '../errors.ts';
+import { queryInt } from './schemas.ts';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 /**
- * `page` and `page_size` as strings on both doors (REST query strings; a bad value must be a 404, not
- * a 400, so they are parsed here rather than by zod).
+ * `page` and `page_size`: numbers on the typed door, query text on REST. A bad page must be a 404, not
+ * a 400, so both are read by `pageWindow` rather than validated by zod.
  */
 export const pageParams = {
-  page: z.string().optional().meta({ description: 'Page number, from 1.' }),
-  page_size: z
-    .string()
-    .optional()
-    .meta({ description: `Items per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).` }),
+  page: queryInt('Page number, from 1.').optional(),
+  page_size: queryInt(`Items per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`).optional(),
 };
+
+type PageInput = { page?: number | string | undefined; page_size?: number | string | undefined };
+
+/** A positive safe integer from a number or a string of digits; NaN otherwise. */
+function positiveInt(value: number | string): number {
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= 1 ? n : Number.NaN;
+}
 
 export interface Page<T> {
   count: number;
@@ -44,14 +49,11 @@ export interface PageWindow {
 }
 
 /** Reads page/page_size: a page that is not a positive integer is 404; a bad page_size falls back. */
-export function pageWindow(input: { page?: string | undefined; page_size?: string | undefined }): PageWindow {
-  const rawPage = input.page ?? '1';
-  const page = /^\d+$/.test(rawPage) ? Number(rawPage) : Number.NaN;
-  if (!Number.isSafeInteger(page) || page < 1) throw fail.notFound('Invalid page.');
-  const rawSize = input.page_size;
-  const asked = rawSize !== undefined && /^\d+$/.test(rawSize) ? Number(rawSize) : Number.NaN;
-  const pageSize =
-    Number.isSafeInteger(asked) && asked >= 1 ? Math.min(asked, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+export function pageWindow(input: PageInput): PageWindow {
+  const page = positiveInt(input.page ?? 1);
+  if (Number.isNaN(page)) throw fail.notFound('Invalid page.');
+  const asked = input.page_size === undefined ? Number.NaN : positiveInt(input.page_size);
+  const pageSize = Number.isNaN(asked) ? DEFAULT_PAGE_SIZE : Math.min(asked, MAX_PAGE_SIZE);
   return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
 }
 
@@ -63,12 +65,12 @@ type QueryValue = string | number | boolean | null | undefined;
  * both doors. A page past the end is 404, except page 1 of an empty list.
  */
 export async function paginate<T>(
-  ctx: { request: RequestInfo },
+  ctx: { request: { baseUrl: string } },
   opts: {
     /** REST path of the list, e.g. `/api/users/`. */
     restPath: string;
     /** The procedure input: page, page_size and the filters to carry into next/previous. */
-    input: Record<string, QueryValue> & { page?: string | undefined; page_size?: string | undefined };
+    input: Record<string, QueryValue> & PageInput;
     load: (window: { limit: number; offset: number }) => Promise<{ count: number; results: T[] }>;
   },
 ): Promise<Page<T>> {

@@ -55,7 +55,7 @@ export class PasswordHasher {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Password rules (api.md): at least 8 characters, not all digits, not too similar to the email or
+// Password rules (the OpenAPI document, users.register): at least 8 characters, not all digits, not too similar to the email or
 // username (SequenceMatcher ratio ≥ 0.7, as Django's UserAttributeSimilarityValidator), not common.
 
 export const MIN_PASSWORD_LENGTH = 8;

@@ -15,6 +15,12 @@ export function postSlug(title: string): string {
   return `${slugBase(title, 'post', 200)}-${randomBytes(3).toString('hex')}`;
 }
 
+/** A user slug: slugified username + `-` + 8 hex; stable when the username changes later. */
+export function userSlug(username: string): string {
+  // Username punctuation (`_ . @ +`) separates words, as a space would.
+  return `${slugBase(username.replace(/[_.@+]+/g, ' '), 'user', 150)}-${randomBytes(4).toString('hex')}`;
+}
+
 /** The base of a category slug (before any `-2`, `-3`… suffix). */
 export function categorySlugBase(name: string): string {
   return slugBase(name, 'category', 100);

@@ -1,5 +1,9 @@
-import { router } from '../../trpc.ts';
-import { health } from './health.ts';
-import { getSettings, replaceSettings, updateSettings } from './settings.ts';
+import { router } from '../trpc.ts';
+import { getSettingsProcedure } from './procedures/get-settings.ts';
+import { healthProcedure } from './procedures/health.ts';
+import { updateSettingsProcedure } from './procedures/update-settings.ts';
 
-export const systemRouter = router({ health, getSettings, updateSettings, replaceSettings });
+export const systemRouter = router({
+  health: healthProcedure,
+  settings: router({ get: getSettingsProcedure, update: updateSettingsProcedure }),
+});

@@ -1,8 +1,9 @@
 import { createHmac, randomInt } from 'node:crypto';
 import type { Database } from '@lectern/db';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { type CodePurpose, codeSentWithin, tryCode, upsertCode } from './queries.ts';
 
-export type CodePurpose = 'verify' | 'reset';
+export type { CodePurpose };
 
 export interface CodePolicy {
   /** HMAC key: codes are stored as HMAC-SHA256(secret, purpose:user:code), never in clear. */
@@ -21,25 +22,14 @@ export function generateCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }
 
-/**
- * True when a code of this purpose went to this user less than the cooldown ago: no new mail then
- * (the caller still answers 200).
- */
-export async function inCooldown(
+/** True when a code of this purpose went to this user less than the cooldown ago (no new mail then). */
+export function inCooldown(
   db: Kysely<Database>,
   policy: CodePolicy,
   userId: number,
   purpose: CodePurpose,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom('otp_codes')
-    .select(
-      sql<boolean>`sent_at > now() - make_interval(secs => ${policy.resendCooldownSeconds})`.as('recent'),
-    )
-    .where('user_id', '=', userId)
-    .where('purpose', '=', purpose)
-    .executeTakeFirst();
-  return row?.recent === true;
+  return codeSentWithin(db, userId, purpose, policy.resendCooldownSeconds);
 }
 
 /** Issues a fresh code, replacing any earlier one of the same purpose (which stops working). */
@@ -50,49 +40,26 @@ export async function issueCode(
   purpose: CodePurpose,
 ): Promise<string> {
   const code = generateCode();
-  const codeHash = hashCode(policy.secret, userId, purpose, code);
-  const expiresAt = sql<Date>`now() + make_interval(mins => ${policy.ttlMinutes})`;
-  await db
-    .insertInto('otp_codes')
-    .values({ user_id: userId, purpose, code_hash: codeHash, expires_at: expiresAt })
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'purpose']).doUpdateSet({
-        code_hash: codeHash,
-        expires_at: expiresAt,
-        attempts: 0,
-        used_at: null,
-        sent_at: sql<Date>`now()`,
-      }),
-    )
-    .execute();
+  await upsertCode(db, {
+    userId,
+    purpose,
+    codeHash: hashCode(policy.secret, userId, purpose, code),
+    ttlMinutes: policy.ttlMinutes,
+  });
   return code;
 }
 
 /**
- * Tries a code in one atomic statement: the try is counted, and a right code is spent at once, so two
- * racing requests can never both use it. A wrong, expired, spent or exhausted code gives false; after
- * `maxAttempts` tries even the right code is refused until a new one is issued.
+ * Tries a code: the try is counted and a right code spent at once. After `maxAttempts` tries even the
+ * right code is refused until a new one is issued.
  */
-export async function consumeCode(
+export function consumeCode(
   db: Kysely<Database>,
   policy: CodePolicy,
   userId: number,
   purpose: CodePurpose,
   code: string,
 ): Promise<boolean> {
-  const candidate = /^\d{6}$/.test(code) ? hashCode(policy.secret, userId, purpose, code) : '';
-  const row = await db
-    .updateTable('otp_codes')
-    .set({
-      attempts: sql<number>`attempts + 1`,
-      used_at: sql<Date | null>`CASE WHEN code_hash = ${candidate} THEN now() END`,
-    })
-    .where('user_id', '=', userId)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .where('attempts', '<', policy.maxAttempts)
-    .returning(sql<boolean>`used_at IS NOT NULL`.as('ok'))
-    .executeTakeFirst();
-  return row?.ok === true;
+  const candidateHash = /^\d{6}$/.test(code) ? hashCode(policy.secret, userId, purpose, code) : '';
+  return tryCode(db, { userId, purpose, candidateHash, maxAttempts: policy.maxAttempts });
 }

@@ -1,30 +1,10 @@
 import type { UserRow, UserUpdate } from '@lectern/db';
-import { z } from 'zod';
-import type { AuthUser, Context } from '../../context.ts';
-import { fail } from '../../errors.ts';
-import { findUserBySlug, takenIdentifiers, updateUser } from '../../queries/users.ts';
-import { bool } from '../../schemas/common.ts';
-import { uniqueViolationToField } from '../../services/accounts.ts';
-import type { StoredUpload } from '../../services/uploads.ts';
-import { isStaff, toProfile, type UserProfile, usernameField } from './schemas.ts';
-
-export type AuthedContext = Context & { user: AuthUser };
-
-/** The fields PUT and PATCH accept; anything else (id, email, slug, dates) is ignored. */
-export const updateUserFields = z.object({
-  username: usernameField().optional(),
-  bio: z.string().max(5000, 'Ensure this field has no more than 5000 characters.').optional(),
-  address: z.string().max(1000, 'Ensure this field has no more than 1000 characters.').optional(),
-  is_verified: bool().optional(),
-  is_staff: bool().optional(),
-  is_superuser: bool().optional(),
-  profile_pic: z
-    .string()
-    .nullable()
-    .optional()
-    .meta({ description: '`""` or null removes the picture; a URL (as returned by GET) is ignored.' }),
-});
-export type UpdateUserFields = z.infer<typeof updateUserFields>;
+import { type AuthedContext, isStaff } from '../context.ts';
+import { fail } from '../errors.ts';
+import type { StoredUpload } from '../shared/uploads.ts';
+import { findUserBySlug, takenIdentifiers, updateUser } from './queries.ts';
+import type { UpdateUserFields, UserProfile } from './schemas.ts';
+import { toProfile, uniqueViolationToField } from './service.ts';
 
 export type PictureChange = { kind: 'keep' } | { kind: 'remove' } | { kind: 'set'; upload: StoredUpload };
 

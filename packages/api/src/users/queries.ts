@@ -1,6 +1,7 @@
 import type { Database, NewUser, UserRow, UserUpdate } from '@lectern/db';
 import { type Kysely, sql } from 'kysely';
 import type { AuthUser } from '../context.ts';
+import { containsPattern } from '../shared/sql.ts';
 
 /** The user a token may act as: not deleted, still active. */
 export async function findActiveUserById(db: Kysely<Database>, id: number): Promise<AuthUser | undefined> {
@@ -89,7 +90,7 @@ export async function listUsers(
   if (filters.is_staff !== undefined) base = base.where('is_staff', '=', filters.is_staff);
   const search = filters.search?.trim();
   if (search) {
-    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(search);
     base = base.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('username', 'ilike', pattern)]));
   }
   const total = await base.select(sql<number>`count(*)::int`.as('count')).executeTakeFirstOrThrow();
@@ -112,4 +113,167 @@ export async function hasSuperuser(db: Kysely<Database>): Promise<boolean> {
     .where('is_deleted', '=', false)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Refresh tokens: one row per issued token (its SHA-256), grouped in families (one per login).
+
+export async function insertRefreshToken(
+  db: Kysely<Database>,
+  row: { userId: number; familyId: string; tokenHash: string; expiresAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('refresh_tokens')
+    .values({
+      user_id: row.userId,
+      family_id: row.familyId,
+      token_hash: row.tokenHash,
+      expires_at: row.expiresAt,
+    })
+    .execute();
+}
+
+/** A live (unrevoked, unexpired) token's row id. */
+export async function findLiveRefreshToken(
+  db: Kysely<Database>,
+  tokenHash: string,
+): Promise<{ id: number } | undefined> {
+  return db
+    .selectFrom('refresh_tokens')
+    .select('id')
+    .where('token_hash', '=', tokenHash)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+}
+
+/** Spends a live, unused token in one atomic update: of two racing claims exactly one gets the row. */
+export async function claimRefreshToken(
+  db: Kysely<Database>,
+  tokenHash: string,
+): Promise<{ family_id: string; user_id: number } | undefined> {
+  return db
+    .updateTable('refresh_tokens')
+    .set({ used_at: sql<Date>`now()` })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning(['family_id', 'user_id'])
+    .executeTakeFirst();
+}
+
+/** A token already spent: its family, whether revoked, and whether it was spent within `graceSeconds`. */
+export async function findSpentRefreshToken(
+  db: Kysely<Database>,
+  tokenHash: string,
+  graceSeconds: number,
+): Promise<{ family_id: string; revoked_at: Date | null; in_grace: boolean } | undefined> {
+  return db
+    .selectFrom('refresh_tokens')
+    .select([
+      'family_id',
+      'revoked_at',
+      sql<boolean>`used_at > now() - make_interval(secs => ${graceSeconds})`.as('in_grace'),
+    ])
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is not', null)
+    .executeTakeFirst();
+}
+
+/** The family of a token owned by `userId`. */
+export async function findRefreshTokenFamily(
+  db: Kysely<Database>,
+  tokenHash: string,
+  userId: number,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('refresh_tokens')
+    .select('family_id')
+    .where('token_hash', '=', tokenHash)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.family_id;
+}
+
+/** Revokes the live tokens of a family, or of every family of a user. */
+export async function revokeRefreshTokens(
+  db: Kysely<Database>,
+  which: { familyId: string } | { userId: number },
+): Promise<void> {
+  let query = db
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('revoked_at', 'is', null);
+  query =
+    'familyId' in which
+      ? query.where('family_id', '=', which.familyId)
+      : query.where('user_id', '=', which.userId);
+  await query.execute();
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Emailed codes: one row per user and purpose, holding the code's HMAC (never the code).
+
+export type CodePurpose = 'verify' | 'reset';
+
+/** Whether a code of this purpose went to the user less than `seconds` ago. */
+export async function codeSentWithin(
+  db: Kysely<Database>,
+  userId: number,
+  purpose: CodePurpose,
+  seconds: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('otp_codes')
+    .select(sql<boolean>`sent_at > now() - make_interval(secs => ${seconds})`.as('recent'))
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
+  return row?.recent === true;
+}
+
+/** Stores a fresh code hash, replacing any earlier code of the same purpose (which stops working). */
+export async function upsertCode(
+  db: Kysely<Database>,
+  row: { userId: number; purpose: CodePurpose; codeHash: string; ttlMinutes: number },
+): Promise<void> {
+  const expiresAt = sql<Date>`now() + make_interval(mins => ${row.ttlMinutes})`;
+  await db
+    .insertInto('otp_codes')
+    .values({ user_id: row.userId, purpose: row.purpose, code_hash: row.codeHash, expires_at: expiresAt })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'purpose']).doUpdateSet({
+        code_hash: row.codeHash,
+        expires_at: expiresAt,
+        attempts: 0,
+        used_at: null,
+        sent_at: sql<Date>`now()`,
+      }),
+    )
+    .execute();
+}
+
+/**
+ * Tries a code in one atomic statement: the try is counted, and a right code is spent at once, so two
+ * racing requests can never both use it. False for a wrong, expired, spent or exhausted code.
+ */
+export async function tryCode(
+  db: Kysely<Database>,
+  attempt: { userId: number; purpose: CodePurpose; candidateHash: string; maxAttempts: number },
+): Promise<boolean> {
+  const row = await db
+    .updateTable('otp_codes')
+    .set({
+      attempts: sql<number>`attempts + 1`,
+      used_at: sql<Date | null>`CASE WHEN code_hash = ${attempt.candidateHash} THEN now() END`,
+    })
+    .where('user_id', '=', attempt.userId)
+    .where('purpose', '=', attempt.purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where('attempts', '<', attempt.maxAttempts)
+    .returning(sql<boolean>`used_at IS NOT NULL`.as('ok'))
+    .executeTakeFirst();
+  return row?.ok === true;
 }

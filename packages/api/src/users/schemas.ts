@@ -1,6 +1,6 @@
-import type { UserRow } from '@lectern/db';
 import { z } from 'zod';
-import type { Context } from '../../context.ts';
+import { pageParams } from '../shared/pagination.ts';
+import { bool, queryBool, slugParam } from '../shared/schemas.ts';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9@.+_-]{3,150}$/;
 
@@ -21,7 +21,11 @@ export const passwordField = () =>
 
 export const otpField = () => z.string().trim().max(32);
 
+export const refreshField = () => z.string().min(1).max(4096);
+
 export const messageOutput = z.object({ message: z.string() }).meta({ id: 'Message' });
+
+export const userSlugInput = z.object({ slug: slugParam() });
 
 export const userProfile = z
   .object({
@@ -47,83 +51,98 @@ export const publicUserProfile = userProfile
   .meta({ id: 'PublicUserProfile' });
 export type PublicUserProfile = z.infer<typeof publicUserProfile>;
 
-export const userListItem = userProfile
-  .pick({
-    id: true,
-    email: true,
-    username: true,
-    slug: true,
-    is_verified: true,
-    is_staff: true,
-    is_superuser: true,
-    date_joined: true,
-  })
-  .meta({ id: 'UserListItem' });
+/** Who an account is and what it may do: the login answer's `user`. */
+const account = {
+  id: true,
+  email: true,
+  username: true,
+  slug: true,
+  is_verified: true,
+  is_staff: true,
+  is_superuser: true,
+} as const;
+
+export const userListItem = userProfile.pick({ ...account, date_joined: true }).meta({ id: 'UserListItem' });
 export type UserListItem = z.infer<typeof userListItem>;
 
-export const tokenPair = z.object({ access: z.string(), refresh: z.string() });
+export const registerInput = z.object({
+  email: emailField(),
+  password: passwordField(),
+  username: usernameField(),
+});
+
+export const registerOutput = userProfile
+  .pick({ id: true, email: true, username: true, slug: true, is_verified: true })
+  .extend({ message: z.string() })
+  .meta({ id: 'Registered' });
+
+export const verifyOtpInput = z.object({ email: emailField(), otp: otpField() });
+
+export const verifyOtpOutput = z
+  .object({
+    message: z.string(),
+    user: userProfile.pick({ id: true, email: true, is_verified: true }),
+  })
+  .meta({ id: 'Verified' });
+
+export const emailInput = z.object({ email: emailField() });
+
+// The address is not validated as an email at login: any string just fails as a wrong pair.
+export const loginInput = z.object({ email: z.string().trim().min(1).max(254), password: passwordField() });
 
 export const loginOutput = z
   .object({
     access: z.string(),
     refresh: z.string(),
-    user: z.object({
-      id: z.number().int(),
-      email: z.string(),
-      username: z.string(),
-      slug: z.string(),
-      is_verified: z.boolean(),
-      is_staff: z.boolean(),
-      is_superuser: z.boolean(),
-    }),
+    user: userProfile.pick(account),
   })
   .meta({ id: 'Login' });
 
-function pictureUrl(ctx: Pick<Context, 'services' | 'request'>, key: string | null): string | null {
-  return key ? ctx.services.storage.url(ctx.request.baseUrl, key) : null;
-}
+export const refreshInput = z.object({ refresh: refreshField() });
 
-/** The full profile (self or staff). Built field by field: nothing else of the row can leak. */
-export function toProfile(ctx: Pick<Context, 'services' | 'request'>, row: UserRow): UserProfile {
-  return {
-    id: row.id,
-    email: row.email,
-    username: row.username,
-    slug: row.slug,
-    bio: row.bio,
-    address: row.address,
-    profile_pic: pictureUrl(ctx, row.profile_pic),
-    is_verified: row.is_verified,
-    is_staff: row.is_staff,
-    is_superuser: row.is_superuser,
-    date_joined: row.date_joined,
-    updated_at: row.updated_at,
-  };
-}
+export const refreshTokenOutput = z
+  .object({
+    access: z.string(),
+    refresh: z
+      .string()
+      .optional()
+      .meta({ description: 'The next refresh token (absent when rotation is off).' }),
+  })
+  .meta({ id: 'TokenRefresh' });
 
-export function toPublicProfile(ctx: Pick<Context, 'services' | 'request'>, row: UserRow): PublicUserProfile {
-  return {
-    id: row.id,
-    username: row.username,
-    slug: row.slug,
-    bio: row.bio,
-    profile_pic: pictureUrl(ctx, row.profile_pic),
-  };
-}
+export const resetPasswordInput = z.object({
+  email: emailField(),
+  otp: otpField(),
+  new_password: passwordField(),
+});
 
-export function toListItem(row: UserRow): UserListItem {
-  return {
-    id: row.id,
-    email: row.email,
-    username: row.username,
-    slug: row.slug,
-    is_verified: row.is_verified,
-    is_staff: row.is_staff,
-    is_superuser: row.is_superuser,
-    date_joined: row.date_joined,
-  };
-}
+export const listUsersInput = z.object({
+  ...pageParams,
+  is_verified: queryBool().optional(),
+  is_staff: queryBool().optional(),
+  search: z
+    .string()
+    .max(254)
+    .optional()
+    .meta({ description: 'Case-insensitive match on email or username.' }),
+});
 
-/** Staff powers: `is_staff`, or a superuser. */
-export const isStaff = (user: { is_staff: boolean; is_superuser: boolean }) =>
-  user.is_staff || user.is_superuser;
+/** The fields PUT and PATCH accept; anything else (id, email, slug, dates) is ignored. */
+export const updateUserFields = z.object({
+  username: usernameField()
+    .optional()
+    .meta({ description: 'Unique (case-insensitive); the slug does not change.' }),
+  bio: z.string().max(5000, 'Ensure this field has no more than 5000 characters.').optional(),
+  address: z.string().max(1000, 'Ensure this field has no more than 1000 characters.').optional(),
+  is_verified: bool().optional(),
+  is_staff: bool().optional(),
+  is_superuser: bool().optional(),
+  profile_pic: z
+    .string()
+    .nullable()
+    .optional()
+    .meta({ description: '`""` or null removes the picture; a URL (as returned by GET) is ignored.' }),
+});
+export type UpdateUserFields = z.infer<typeof updateUserFields>;
+
+export const updateUserInput = updateUserFields.extend({ slug: slugParam() });

@@ -1,14 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import type { Database, UserRow } from '@lectern/db';
 import type { Kysely } from 'kysely';
-import slugify from 'slugify';
 import type { Context } from '../context.ts';
 import { fail, type LecternError } from '../errors.ts';
+import { codeMail } from '../shared/mail.ts';
+import { uniqueViolation } from '../shared/sql.ts';
 import { type CodePolicy, type CodePurpose, inCooldown, issueCode } from './codes.ts';
-import { codeMail } from './mail.ts';
-import type { TokenPolicy } from './tokens.ts';
+import type { PublicUserProfile, UserListItem, UserProfile } from './schemas.ts';
+import type { TokenPolicy } from './sessions.ts';
 
 type PolicyContext = Pick<Context, 'config'>;
+type UrlContext = Pick<Context, 'services' | 'request'>;
 
 export function codePolicy(ctx: PolicyContext): CodePolicy {
   return {
@@ -27,15 +28,6 @@ export function tokenPolicy(ctx: PolicyContext): TokenPolicy {
     rotation: ctx.config.refreshRotation,
     reuseGraceSeconds: ctx.config.refreshReuseGraceSeconds,
   };
-}
-
-/** `slugified-username-` + 8 hex: unique in practice, and stable when the username changes later. */
-export function userSlug(username: string): string {
-  // Username punctuation (`_ . @ +`) separates words, as a space would.
-  const words = username.replace(/[_.@+]+/g, ' ');
-  const base =
-    slugify(words, { lower: true, strict: true, trim: true }).slice(0, 150).replace(/-+$/, '') || 'user';
-  return `${base}-${randomBytes(4).toString('hex')}`;
 }
 
 /**
@@ -61,10 +53,53 @@ export async function sendCode(
 
 /** A unique-index violation on users turned into the field error a client can act on. */
 export function uniqueViolationToField(error: unknown): LecternError | undefined {
-  const e = error as { code?: unknown; constraint?: unknown; detail?: unknown; message?: unknown };
-  if (e?.code !== '23505') return undefined;
-  const where = `${String(e.constraint ?? '')} ${String(e.detail ?? '')} ${String(e.message ?? '')}`;
-  if (where.includes('email')) return fail.field('email', 'A user with that email already exists.');
-  if (where.includes('username')) return fail.field('username', 'A user with that username already exists.');
+  const where = uniqueViolation(error)?.where;
+  if (where?.includes('email')) return fail.field('email', 'A user with that email already exists.');
+  if (where?.includes('username')) return fail.field('username', 'A user with that username already exists.');
   return undefined;
+}
+
+function pictureUrl(ctx: UrlContext, key: string | null): string | null {
+  return key ? ctx.services.storage.url(ctx.request.baseUrl, key) : null;
+}
+
+/** The full profile (self or staff). Built field by field: nothing else of the row can leak. */
+export function toProfile(ctx: UrlContext, row: UserRow): UserProfile {
+  return {
+    id: row.id,
+    email: row.email,
+    username: row.username,
+    slug: row.slug,
+    bio: row.bio,
+    address: row.address,
+    profile_pic: pictureUrl(ctx, row.profile_pic),
+    is_verified: row.is_verified,
+    is_staff: row.is_staff,
+    is_superuser: row.is_superuser,
+    date_joined: row.date_joined,
+    updated_at: row.updated_at,
+  };
+}
+
+export function toPublicProfile(ctx: UrlContext, row: UserRow): PublicUserProfile {
+  return {
+    id: row.id,
+    username: row.username,
+    slug: row.slug,
+    bio: row.bio,
+    profile_pic: pictureUrl(ctx, row.profile_pic),
+  };
+}
+
+export function toListItem(row: UserRow): UserListItem {
+  return {
+    id: row.id,
+    email: row.email,
+    username: row.username,
+    slug: row.slug,
+    is_verified: row.is_verified,
+    is_staff: row.is_staff,
+    is_superuser: row.is_superuser,
+    date_joined: row.date_joined,
+  };
 }

@@ -1,6 +1,7 @@
-import { createCategory, isNameConflict, nameTakenError } from '../../services/categories.ts';
 import { staffProcedure } from '../../trpc.ts';
-import { categoryCreateInput, categoryOutput } from './schemas.ts';
+import { categoriesExamples } from '../examples.ts';
+import { categoryCreateInput, categoryOutput } from '../schemas.ts';
+import { createCategory } from '../service.ts';
 
 export const createCategoryProcedure = staffProcedure
   .meta({
@@ -10,17 +11,10 @@ export const createCategoryProcedure = staffProcedure
       tags: ['categories'],
       summary: 'Create a category (staff)',
       description: 'The slug comes from the name (`-2`, `-3`… on collision) and never changes.',
-      protect: true,
     },
     successStatus: 201,
+    examples: categoriesExamples.create,
   })
   .input(categoryCreateInput)
   .output(categoryOutput)
-  .mutation(async ({ ctx, input }) => {
-    try {
-      return await createCategory(ctx.db, input);
-    } catch (error) {
-      if (isNameConflict(error)) throw nameTakenError();
-      throw error;
-    }
-  });
+  .mutation(({ ctx, input }) => createCategory(ctx.db, input));

@@ -1,17 +1,11 @@
 import { fail } from '../../errors.ts';
-import { findCategoryBySlug } from '../../queries/categories.ts';
 import { publicProcedure } from '../../trpc.ts';
-import { categoryOutput, categorySlugInput } from './schemas.ts';
+import { findCategoryBySlug } from '../queries.ts';
+import { categoryOutput, categorySlugInput } from '../schemas.ts';
 
 export const getCategoryProcedure = publicProcedure
   .meta({
-    openapi: {
-      method: 'GET',
-      path: '/categories/{slug}',
-      tags: ['categories'],
-      summary: 'Read a category',
-      protect: false,
-    },
+    openapi: { method: 'GET', path: '/categories/{slug}', tags: ['categories'], summary: 'Read a category' },
   })
   .input(categorySlugInput)
   .output(categoryOutput)

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { listCategories } from '../../queries/categories.ts';
 import { publicProcedure } from '../../trpc.ts';
-import { categoryOutput } from './schemas.ts';
+import { categoriesExamples } from '../examples.ts';
+import { listCategories } from '../queries.ts';
+import { categoryOutput } from '../schemas.ts';
 
 export const listCategoriesProcedure = publicProcedure
   .meta({
@@ -11,8 +12,8 @@ export const listCategoriesProcedure = publicProcedure
       tags: ['categories'],
       summary: 'List categories',
       description: 'Every category, ordered by name (not paginated).',
-      protect: false,
     },
+    examples: categoriesExamples.list,
   })
   .input(z.void())
   .output(z.array(categoryOutput))

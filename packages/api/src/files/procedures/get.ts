@@ -1,18 +1,14 @@
 import { fail } from '../../errors.ts';
-import { findFileById } from '../../queries/files.ts';
-import { parseFileId, toGalleryFile } from '../../services/files.ts';
 import { authedProcedure } from '../../trpc.ts';
-import { fileIdInput, fileOutput } from './schemas.ts';
+import { filesExamples } from '../examples.ts';
+import { findFileById } from '../queries.ts';
+import { fileIdInput, fileOutput } from '../schemas.ts';
+import { parseFileId, toGalleryFile } from '../service.ts';
 
 export const getFileProcedure = authedProcedure
   .meta({
-    openapi: {
-      method: 'GET',
-      path: '/files/{id}',
-      tags: ['files'],
-      summary: 'Read a gallery file',
-      protect: true,
-    },
+    openapi: { method: 'GET', path: '/files/{id}', tags: ['files'], summary: 'Read a gallery file' },
+    examples: filesExamples.get,
   })
   .input(fileIdInput)
   .output(fileOutput)

@@ -1,8 +1,8 @@
-import { paginate } from '../../pagination.ts';
-import { listFiles } from '../../queries/files.ts';
-import { toGalleryFile } from '../../services/files.ts';
+import { paginate } from '../../shared/pagination.ts';
 import { authedProcedure } from '../../trpc.ts';
-import { fileListInput, filePageOutput } from './schemas.ts';
+import { listFiles } from '../queries.ts';
+import { fileListInput, filePageOutput } from '../schemas.ts';
+import { toGalleryFile } from '../service.ts';
 
 export const listFilesProcedure = authedProcedure
   .meta({
@@ -12,13 +12,12 @@ export const listFilesProcedure = authedProcedure
       tags: ['files'],
       summary: 'List gallery files',
       description: 'Newest first; `search` matches a substring of the title, case-insensitively.',
-      protect: true,
     },
   })
   .input(fileListInput)
   .output(filePageOutput)
   .query(async ({ ctx, input }) => {
-    const search = input.search?.trim() ? input.search.trim() : undefined;
+    const search = input.search?.trim() || undefined;
     const page = await paginate(ctx, {
       restPath: '/api/files/',
       input,

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { lockPostBySlug, softDeletePost } from '../../queries/posts.ts';
-import { assertCanChange } from '../../services/posts.ts';
 import { authedProcedure } from '../../trpc.ts';
-import { slugInput } from './schemas.ts';
+import { slugInput } from '../schemas.ts';
+import { deletePost } from '../service.ts';
 
 export const deletePostProcedure = authedProcedure
   .meta({
@@ -12,15 +11,10 @@ export const deletePostProcedure = authedProcedure
       tags: ['posts'],
       summary: 'Delete a post (soft)',
       description: 'Moves the post to the trash and unpublishes it; restore brings it back as a draft.',
-      protect: true,
     },
     successStatus: 204,
+    errors: { '403': { code: 'PERMISSION_DENIED', description: "Another user's published post." } },
   })
   .input(slugInput)
   .output(z.void())
-  .mutation(async ({ ctx, input }) => {
-    await ctx.db.transaction().execute(async (tx) => {
-      const post = assertCanChange(ctx.user, await lockPostBySlug(tx, input.slug));
-      await softDeletePost(tx, post.id);
-    });
-  });
+  .mutation(({ ctx, input }) => deletePost(ctx, input.slug));

@@ -1,8 +1,9 @@
 import { fail } from '../../errors.ts';
-import { findPostBySlug } from '../../queries/posts.ts';
-import { canRead, toPost } from '../../services/posts.ts';
 import { authedProcedure } from '../../trpc.ts';
-import { postOutput, slugInput } from './schemas.ts';
+import { postsExamples } from '../examples.ts';
+import { findPostBySlug } from '../queries.ts';
+import { postOutput, slugInput } from '../schemas.ts';
+import { canRead, toPost } from '../service.ts';
 
 export const getPostProcedure = authedProcedure
   .meta({
@@ -12,8 +13,8 @@ export const getPostProcedure = authedProcedure
       tags: ['posts'],
       summary: 'Read a post',
       description: 'A draft only for its author or staff (404 otherwise).',
-      protect: true,
     },
+    examples: postsExamples.get,
   })
   .input(slugInput)
   .output(postOutput)

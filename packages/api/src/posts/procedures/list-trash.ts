@@ -1,10 +1,10 @@
-import { paginate } from '../../pagination.ts';
-import { listDeletedPosts } from '../../queries/posts.ts';
-import { toPostSummary } from '../../services/posts.ts';
+import { paginate } from '../../shared/pagination.ts';
 import { staffProcedure } from '../../trpc.ts';
-import { postPageOutput, trashInput } from './schemas.ts';
+import { listDeletedPosts } from '../queries.ts';
+import { postPageOutput, trashInput } from '../schemas.ts';
+import { toPostSummary } from '../service.ts';
 
-export const trashProcedure = staffProcedure
+export const listTrashProcedure = staffProcedure
   .meta({
     openapi: {
       method: 'GET',
@@ -12,7 +12,6 @@ export const trashProcedure = staffProcedure
       tags: ['posts'],
       summary: 'List deleted posts (staff)',
       description: 'Most recently deleted first.',
-      protect: true,
     },
   })
   .input(trashInput)

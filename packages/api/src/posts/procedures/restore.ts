@@ -1,9 +1,6 @@
-import { fail } from '../../errors.ts';
-import { findPostById, lockPostBySlug, restorePost } from '../../queries/posts.ts';
-import { isStaff } from '../../services/access.ts';
-import { toPost } from '../../services/posts.ts';
 import { authedProcedure } from '../../trpc.ts';
-import { postOutput, slugInput } from './schemas.ts';
+import { postOutput, slugInput } from '../schemas.ts';
+import { restorePost } from '../service.ts';
 
 export const restorePostProcedure = authedProcedure
   .meta({
@@ -14,18 +11,8 @@ export const restorePostProcedure = authedProcedure
       summary: 'Restore a deleted post',
       description:
         "Back as a draft. Owner or staff; a post that is not deleted, or (for non-staff) another user's, is 404.",
-      protect: true,
     },
   })
   .input(slugInput)
   .output(postOutput)
-  .mutation(async ({ ctx, input }) => {
-    const record = await ctx.db.transaction().execute(async (tx) => {
-      const post = await lockPostBySlug(tx, input.slug);
-      if (!post?.is_deleted || (post.author_id !== ctx.user.id && !isStaff(ctx.user))) throw fail.notFound();
-      await restorePost(tx, post.id);
-      return findPostById(tx, post.id);
-    });
-    if (!record) throw fail.notFound();
-    return toPost(ctx, record);
-  });
+  .mutation(({ ctx, input }) => restorePost(ctx, input.slug));

@@ -1,29 +1,26 @@
-import { updatePost } from '../../services/posts.ts';
 import { authedProcedure } from '../../trpc.ts';
-import { postOutput, postUpdateInput } from './schemas.ts';
+import { postOutput, postUpdateInput } from '../schemas.ts';
+import { updatePost } from '../service.ts';
 
-const description =
-  'Changes only the fields sent (PUT and PATCH alike); the slug stays. Owner or staff: another ' +
-  "user's published post is 403, their draft or any deleted post 404.";
-
-const updateProcedure = (method: 'PATCH' | 'PUT') =>
-  authedProcedure
-    .meta({
-      openapi: {
-        method,
-        path: '/posts/{slug}',
-        tags: ['posts'],
-        summary: 'Update a post',
-        description,
-        protect: true,
-      },
-    })
-    .input(postUpdateInput)
-    .output(postOutput)
-    .mutation(({ ctx, input }) => {
-      const { slug, ...fields } = input;
-      return updatePost(ctx, slug, fields);
-    });
-
-export const updatePostProcedure = updateProcedure('PATCH');
-export const replacePostProcedure = updateProcedure('PUT');
+/** PATCH (and PUT, which the REST door serves alike): only the fields sent change. */
+export const updatePostProcedure = authedProcedure
+  .meta({
+    openapi: {
+      method: 'PATCH',
+      path: '/posts/{slug}',
+      tags: ['posts'],
+      summary: 'Update a post, optionally with a new thumbnail',
+      description:
+        'Changes only the fields sent (PUT and PATCH alike); the slug stays. Owner or staff: another ' +
+        "user's published post is 403, their draft or any deleted post 404. In multipart, a new " +
+        '`thumbnail` replaces the picture and an empty value removes it; in JSON, `thumbnail: null` or `""` ' +
+        'removes it and a URL is ignored.',
+    },
+    errors: { '403': { code: 'PERMISSION_DENIED', description: "Another user's published post." } },
+  })
+  .input(postUpdateInput)
+  .output(postOutput)
+  .mutation(({ ctx, input }) => {
+    const { slug, ...fields } = input;
+    return updatePost(ctx, slug, fields);
+  });

@@ -1,20 +1,14 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { publicProcedure } from '../../trpc.ts';
+import { systemExamples } from '../examples.ts';
+import { pingDatabase } from '../queries.ts';
+import { type Health, healthOutput } from '../schemas.ts';
 
-export const healthOutput = z
-  .object({
-    status: z.enum(['healthy', 'unhealthy']),
-    maintenance: z.boolean(),
-    database: z.enum(['ok', 'unavailable']),
-  })
-  .meta({ id: 'Health' });
-export type Health = z.infer<typeof healthOutput>;
-
-export const health = publicProcedure
+export const healthProcedure = publicProcedure
   .meta({
     openapi: { method: 'GET', path: '/system/health', tags: ['system'], summary: 'Health check' },
     maintenanceExempt: 'everyone',
+    examples: systemExamples.health,
   })
   .input(z.void())
   .output(healthOutput)
@@ -22,7 +16,7 @@ export const health = publicProcedure
     let database: Health['database'] = 'ok';
     let maintenance = false;
     try {
-      await sql`select 1`.execute(ctx.db);
+      await pingDatabase(ctx.db);
       maintenance = (await ctx.services.settings.get()).maintenance;
     } catch {
       database = 'unavailable';

@@ -1,21 +1,22 @@
 import { z } from 'zod';
-import { updateUser } from '../../queries/users.ts';
-import { revokeAllRefreshTokens } from '../../services/tokens.ts';
 import { authedProcedure } from '../../trpc.ts';
-import { loadEditableUser } from './profile-update.ts';
+import { loadEditableUser } from '../profiles.ts';
+import { updateUser } from '../queries.ts';
+import { userSlugInput } from '../schemas.ts';
+import { revokeAllRefreshTokens } from '../sessions.ts';
 
-export const deleteUser = authedProcedure
+export const deleteUserProcedure = authedProcedure
   .meta({
     openapi: {
       method: 'DELETE',
       path: '/users/{slug}',
       tags: ['users'],
       summary: 'Delete an account (soft: content is kept)',
-      protect: true,
     },
     successStatus: 204,
+    errors: { '403': { code: 'PERMISSION_DENIED', description: 'Neither the account itself nor staff.' } },
   })
-  .input(z.object({ slug: z.string().max(200) }))
+  .input(userSlugInput)
   .output(z.void())
   .mutation(async ({ ctx, input }) => {
     const target = await loadEditableUser(ctx, input.slug);

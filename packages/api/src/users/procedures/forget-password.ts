@@ -1,10 +1,10 @@
-import { z } from 'zod';
-import { findUserByEmail } from '../../queries/users.ts';
-import { sendCode } from '../../services/accounts.ts';
 import { publicProcedure } from '../../trpc.ts';
-import { emailField, messageOutput } from './schemas.ts';
+import { usersExamples } from '../examples.ts';
+import { findUserByEmail } from '../queries.ts';
+import { emailInput, messageOutput } from '../schemas.ts';
+import { sendCode } from '../service.ts';
 
-export const forgetPassword = publicProcedure
+export const forgetPasswordProcedure = publicProcedure
   .meta({
     openapi: {
       method: 'POST',
@@ -12,8 +12,10 @@ export const forgetPassword = publicProcedure
       tags: ['users'],
       summary: 'Email a password reset code',
     },
+    errors: { '429': { code: 'RATE_LIMITED', description: 'Too many requests.' } },
+    examples: usersExamples.forgetPassword,
   })
-  .input(z.object({ email: emailField() }))
+  .input(emailInput)
   .output(messageOutput)
   .mutation(async ({ ctx, input }) => {
     await ctx.services.rateLimits.hit('forget', { ip: ctx.request.ip, email: input.email });

@@ -1,20 +1,21 @@
 import { z } from 'zod';
+import { isStaff } from '../../context.ts';
 import { fail } from '../../errors.ts';
-import { findUserBySlug } from '../../queries/users.ts';
 import { authedProcedure } from '../../trpc.ts';
-import { isStaff, publicUserProfile, toProfile, toPublicProfile, userProfile } from './schemas.ts';
+import { findUserBySlug } from '../queries.ts';
+import { publicUserProfile, userProfile, userSlugInput } from '../schemas.ts';
+import { toProfile, toPublicProfile } from '../service.ts';
 
-export const getBySlug = authedProcedure
+export const getUserProcedure = authedProcedure
   .meta({
     openapi: {
       method: 'GET',
       path: '/users/{slug}',
       tags: ['users'],
       summary: "A user's profile (full for self and staff, public for others)",
-      protect: true,
     },
   })
-  .input(z.object({ slug: z.string().max(200) }))
+  .input(userSlugInput)
   .output(z.union([userProfile, publicUserProfile]))
   .query(async ({ ctx, input }) => {
     const row = await findUserBySlug(ctx.db, input.slug);

@@ -1,24 +1,12 @@
-import { z } from 'zod';
-import { pageOf, pageParams, paginate } from '../../pagination.ts';
-import { listUsers } from '../../queries/users.ts';
-import { queryBool } from '../../schemas/common.ts';
+import { pageOf, paginate } from '../../shared/pagination.ts';
 import { staffProcedure } from '../../trpc.ts';
-import { toListItem, userListItem } from './schemas.ts';
+import { listUsers } from '../queries.ts';
+import { listUsersInput, userListItem } from '../schemas.ts';
+import { toListItem } from '../service.ts';
 
-export const listUsersInput = z.object({
-  ...pageParams,
-  is_verified: queryBool().optional(),
-  is_staff: queryBool().optional(),
-  search: z
-    .string()
-    .max(254)
-    .optional()
-    .meta({ description: 'Case-insensitive match on email or username.' }),
-});
-
-export const list = staffProcedure
+export const listUsersProcedure = staffProcedure
   .meta({
-    openapi: { method: 'GET', path: '/users', tags: ['users'], summary: 'List users (staff)', protect: true },
+    openapi: { method: 'GET', path: '/users', tags: ['users'], summary: 'List users (staff)' },
   })
   .input(listUsersInput)
   .output(pageOf(userListItem, 'UserPage'))

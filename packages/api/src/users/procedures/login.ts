@@ -1,18 +1,14 @@
-import { z } from 'zod';
 import { fail, LecternError } from '../../errors.ts';
-import { findUserByEmail, updateUser } from '../../queries/users.ts';
-import { tokenPolicy } from '../../services/accounts.ts';
-import { issueTokenPair } from '../../services/tokens.ts';
 import { publicProcedure } from '../../trpc.ts';
-import { loginOutput, passwordField } from './schemas.ts';
+import { usersExamples } from '../examples.ts';
+import { findUserByEmail, updateUser } from '../queries.ts';
+import { loginInput, loginOutput } from '../schemas.ts';
+import { tokenPolicy } from '../service.ts';
+import { issueTokenPair } from '../sessions.ts';
 
-const invalidCredentials = () =>
-  new LecternError({
-    code: 'INVALID_CREDENTIALS',
-    message: 'No active account found with the given credentials.',
-  });
+const INVALID_CREDENTIALS = 'No active account found with the given credentials.';
 
-export const login = publicProcedure
+export const loginProcedure = publicProcedure
   .meta({
     openapi: {
       method: 'POST',
@@ -22,9 +18,18 @@ export const login = publicProcedure
     },
     // Reachable during maintenance; it then issues tokens to superusers only.
     maintenanceExempt: 'everyone',
+    errors: {
+      '401': {
+        code: 'INVALID_CREDENTIALS',
+        description: 'Wrong email or password (or an inactive account).',
+        detail: INVALID_CREDENTIALS,
+      },
+      '403': { code: 'EMAIL_NOT_VERIFIED', description: 'The email address is not verified yet.' },
+      '429': { code: 'RATE_LIMITED', description: 'Too many failed logins for this address.' },
+    },
+    examples: usersExamples.login,
   })
-  // The address is not validated as an email here: any string just fails as a wrong pair.
-  .input(z.object({ email: z.string().trim().min(1).max(254), password: passwordField() }))
+  .input(loginInput)
   .output(loginOutput)
   .mutation(async ({ ctx, input }) => {
     const { rateLimits, passwords } = ctx.services;
@@ -38,7 +43,7 @@ export const login = publicProcedure
     else await passwords.verifyDummy(input.password);
     if (!user || !passwordOk || !user.is_active) {
       await rateLimits.recordLoginFailure(input.email);
-      throw invalidCredentials();
+      throw new LecternError({ code: 'INVALID_CREDENTIALS', message: INVALID_CREDENTIALS });
     }
     if (!user.is_verified) {
       throw new LecternError({

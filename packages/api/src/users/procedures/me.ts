@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { fail } from '../../errors.ts';
-import { findUserBySlug } from '../../queries/users.ts';
 import { authedProcedure } from '../../trpc.ts';
-import { toProfile, userProfile } from './schemas.ts';
+import { usersExamples } from '../examples.ts';
+import { findUserBySlug } from '../queries.ts';
+import { userProfile } from '../schemas.ts';
+import { toProfile } from '../service.ts';
 
-export const me = authedProcedure
+export const meProcedure = authedProcedure
   .meta({
-    openapi: { method: 'GET', path: '/users/me', tags: ['users'], summary: 'Own profile', protect: true },
+    openapi: { method: 'GET', path: '/users/me', tags: ['users'], summary: 'Own profile' },
+    examples: usersExamples.me,
   })
   .input(z.void())
   .output(userProfile)

@@ -1,20 +1,11 @@
-import { z } from 'zod';
 import { fail } from '../../errors.ts';
-import { tokenPolicy } from '../../services/accounts.ts';
-import { rotateRefreshToken } from '../../services/tokens.ts';
 import { publicProcedure } from '../../trpc.ts';
+import { usersExamples } from '../examples.ts';
+import { refreshInput, refreshTokenOutput } from '../schemas.ts';
+import { tokenPolicy } from '../service.ts';
+import { rotateRefreshToken } from '../sessions.ts';
 
-export const refreshTokenOutput = z
-  .object({
-    access: z.string(),
-    refresh: z
-      .string()
-      .optional()
-      .meta({ description: 'The next refresh token (absent when rotation is off).' }),
-  })
-  .meta({ id: 'TokenRefresh' });
-
-export const refreshToken = publicProcedure
+export const refreshTokenProcedure = publicProcedure
   .meta({
     openapi: {
       method: 'POST',
@@ -22,14 +13,22 @@ export const refreshToken = publicProcedure
       tags: ['users'],
       summary: 'Exchange a refresh token (rotated: the old one is spent)',
     },
+    errors: {
+      '401': {
+        code: 'TOKEN_INVALID',
+        description: 'The refresh token is invalid, expired, spent or revoked.',
+        detail: 'Token is invalid or expired.',
+      },
+    },
+    examples: usersExamples.refreshToken,
   })
-  .input(z.object({ refresh: z.string().min(1).max(4096) }))
+  .input(refreshInput)
   .output(refreshTokenOutput)
   .mutation(async ({ ctx, input }) => {
     // The transaction commits before the error is thrown, so a revoked family stays revoked.
     const outcome = await ctx.db
       .transaction()
       .execute((tx) => rotateRefreshToken(tx, tokenPolicy(ctx), input.refresh));
-    if (!outcome.ok) throw fail.tokenInvalid('Token is invalid or expired.');
+    if (!outcome.ok) throw fail.tokenInvalid();
     return outcome.tokens;
   });

@@ -1,26 +1,25 @@
-import { z } from 'zod';
 import { type FieldErrors, fail, LecternError } from '../../errors.ts';
-import { insertUser, takenIdentifiers } from '../../queries/users.ts';
-import { sendCode, uniqueViolationToField, userSlug } from '../../services/accounts.ts';
-import { passwordProblems } from '../../services/passwords.ts';
+import { passwordProblems } from '../../shared/passwords.ts';
+import { userSlug } from '../../shared/slugs.ts';
 import { publicProcedure } from '../../trpc.ts';
-import { emailField, passwordField, usernameField, userProfile } from './schemas.ts';
+import { usersExamples } from '../examples.ts';
+import { insertUser, takenIdentifiers } from '../queries.ts';
+import { registerInput, registerOutput } from '../schemas.ts';
+import { sendCode, uniqueViolationToField } from '../service.ts';
 
-export const registerInput = z.object({
-  email: emailField(),
-  password: passwordField(),
-  username: usernameField(),
-});
-
-export const registerOutput = userProfile
-  .pick({ id: true, email: true, username: true, slug: true, is_verified: true })
-  .extend({ message: z.string() })
-  .meta({ id: 'Registered' });
-
-export const register = publicProcedure
+export const registerProcedure = publicProcedure
   .meta({
     openapi: { method: 'POST', path: '/users/register', tags: ['users'], summary: 'Create an account' },
     successStatus: 201,
+    errors: {
+      '403': {
+        code: 'REGISTRATION_DISABLED',
+        description: 'Registration is closed.',
+        detail: 'Registration is currently closed.',
+      },
+      '429': { code: 'RATE_LIMITED', description: 'Too many registrations from this address.' },
+    },
+    examples: usersExamples.register,
   })
   .input(registerInput)
   .output(registerOutput)

@@ -1,12 +1,11 @@
-import { z } from 'zod';
-import { findUserByEmail } from '../../queries/users.ts';
-import { sendCode } from '../../services/accounts.ts';
 import { publicProcedure } from '../../trpc.ts';
-import { emailField, messageOutput } from './schemas.ts';
+import { findUserByEmail } from '../queries.ts';
+import { emailInput, messageOutput } from '../schemas.ts';
+import { sendCode } from '../service.ts';
 
 export const RESEND_MESSAGE = 'If an unverified account exists for this email, a new code has been sent.';
 
-export const resendOtp = publicProcedure
+export const resendOtpProcedure = publicProcedure
   .meta({
     openapi: {
       method: 'POST',
@@ -14,8 +13,9 @@ export const resendOtp = publicProcedure
       tags: ['users'],
       summary: 'Send a new verification code',
     },
+    errors: { '429': { code: 'RATE_LIMITED', description: 'Too many requests.' } },
   })
-  .input(z.object({ email: emailField() }))
+  .input(emailInput)
   .output(messageOutput)
   .mutation(async ({ ctx, input }) => {
     await ctx.services.rateLimits.hit('resend', { ip: ctx.request.ip, email: input.email });

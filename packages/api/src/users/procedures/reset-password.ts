@@ -1,15 +1,14 @@
-import { z } from 'zod';
 import { fail } from '../../errors.ts';
-import { findUserByEmail, updateUser } from '../../queries/users.ts';
-import { codePolicy } from '../../services/accounts.ts';
-import { consumeCode } from '../../services/codes.ts';
-import { passwordProblems } from '../../services/passwords.ts';
-import { revokeAllRefreshTokens } from '../../services/tokens.ts';
+import { passwordProblems } from '../../shared/passwords.ts';
 import { publicProcedure } from '../../trpc.ts';
-import { emailField, messageOutput, otpField, passwordField } from './schemas.ts';
+import { consumeCode } from '../codes.ts';
+import { findUserByEmail, updateUser } from '../queries.ts';
+import { messageOutput, resetPasswordInput } from '../schemas.ts';
+import { codePolicy } from '../service.ts';
+import { revokeAllRefreshTokens } from '../sessions.ts';
 import { INVALID_CODE } from './verify-otp.ts';
 
-export const resetPassword = publicProcedure
+export const resetPasswordProcedure = publicProcedure
   .meta({
     openapi: {
       method: 'POST',
@@ -17,8 +16,9 @@ export const resetPassword = publicProcedure
       tags: ['users'],
       summary: 'Set a new password with the emailed code',
     },
+    errors: { '429': { code: 'RATE_LIMITED', description: 'Too many attempts.' } },
   })
-  .input(z.object({ email: emailField(), otp: otpField(), new_password: passwordField() }))
+  .input(resetPasswordInput)
   .output(messageOutput)
   .mutation(async ({ ctx, input }) => {
     await ctx.services.rateLimits.hit('reset', { ip: ctx.request.ip, email: input.email });

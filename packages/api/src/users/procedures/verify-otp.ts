@@ -1,23 +1,14 @@
-import { z } from 'zod';
 import { fail } from '../../errors.ts';
-import { findUserByEmail, updateUser } from '../../queries/users.ts';
-import { codePolicy } from '../../services/accounts.ts';
-import { consumeCode } from '../../services/codes.ts';
 import { publicProcedure } from '../../trpc.ts';
-import { emailField, otpField } from './schemas.ts';
+import { consumeCode } from '../codes.ts';
+import { usersExamples } from '../examples.ts';
+import { findUserByEmail, updateUser } from '../queries.ts';
+import { verifyOtpInput, verifyOtpOutput } from '../schemas.ts';
+import { codePolicy } from '../service.ts';
 
 export const INVALID_CODE = 'Invalid or expired code.';
 
-export const verifyOtpInput = z.object({ email: emailField(), otp: otpField() });
-
-export const verifyOtpOutput = z
-  .object({
-    message: z.string(),
-    user: z.object({ id: z.number().int(), email: z.string(), is_verified: z.boolean() }),
-  })
-  .meta({ id: 'Verified' });
-
-export const verifyOtp = publicProcedure
+export const verifyOtpProcedure = publicProcedure
   .meta({
     openapi: {
       method: 'POST',
@@ -25,6 +16,8 @@ export const verifyOtp = publicProcedure
       tags: ['users'],
       summary: 'Verify an email address with the emailed code',
     },
+    errors: { '429': { code: 'RATE_LIMITED', description: 'Too many attempts.' } },
+    examples: usersExamples.verifyOtp,
   })
   .input(verifyOtpInput)
   .output(verifyOtpOutput)

@@ -1,12 +1,11 @@
+import { describe, expect, it } from 'vitest';
 import {
   commonPasswordCount,
   OWASP_PARAMS,
   PasswordHasher,
   passwordProblems,
   similarityRatio,
-} from '@lectern/api';
-import { describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv } from '../src/env.ts';
+} from '../src/shared/passwords.ts';
 
 describe('password rules', () => {
   it("computes Python difflib's SequenceMatcher ratio", () => {
@@ -51,18 +50,5 @@ describe('password hashing', () => {
     expect(owasp.needsRehash(hash)).toBe(false);
     const cheap = await new PasswordHasher('fast').hash('x');
     expect(owasp.needsRehash(cheap)).toBe(true);
-  });
-
-  it('accepts the cheap test profile only with NODE_ENV=test', () => {
-    const base = { DATA_DIR: '/tmp/lectern-env-test', JWT_SECRET: 'x'.repeat(40) };
-    expect(loadEnv({ ...base, NODE_ENV: 'test', PASSWORD_HASH_PROFILE: 'fast' }).PASSWORD_HASH_PROFILE).toBe(
-      'fast',
-    );
-    for (const NODE_ENV of ['development', 'production']) {
-      expect(() =>
-        loadEnv({ ...base, NODE_ENV, PASSWORD_HASH_PROFILE: 'fast', DATABASE_URL: 'postgres://x@y/z' }),
-      ).toThrow(ConfigError);
-    }
-    expect(loadEnv({ ...base }).PASSWORD_HASH_PROFILE).toBe('owasp');
   });
 });

@@ -1,7 +1,7 @@
-import { excerptOf, htmlToText, sanitizeBody } from '@lectern/api';
 import { describe, expect, it } from 'vitest';
-import { normalizeTags } from '../../../packages/api/src/routers/posts/schemas.ts';
-import { categorySlugBase, firstFreeSlug, postSlug } from '../../../packages/api/src/services/slugs.ts';
+import { normalizeTags } from '../src/posts/schemas.ts';
+import { excerptOf, htmlToText, sanitizeBody } from '../src/shared/html.ts';
+import { categorySlugBase, firstFreeSlug, postSlug } from '../src/shared/slugs.ts';
 
 const words = (n: number, prefix = 'w') => Array.from({ length: n }, (_, i) => `${prefix}${i + 1}`);
 

@@ -1,0 +1,41 @@
+import { EXAMPLE_AUTHOR, EXAMPLE_CATEGORY_REF, EXAMPLE_LATER } from '../shared/examples.ts';
+
+/** Request and answer examples of the posts procedures, for the OpenAPI document. */
+const post = {
+  id: 42,
+  title: 'Hello, Lectern',
+  slug: 'hello-lectern-a1b2c3',
+  body: '<p>First post, with <strong>formatting</strong>.</p>',
+  excerpt: 'First post, with formatting.',
+  tags: ['news', 'lectern'],
+  categories: [EXAMPLE_CATEGORY_REF],
+  thumbnail: null,
+  author: EXAMPLE_AUTHOR,
+  is_published: true,
+  published_at: EXAMPLE_LATER,
+  created_at: EXAMPLE_LATER,
+  updated_at: EXAMPLE_LATER,
+};
+const { body: _body, ...summary } = post;
+
+export const postsExamples = {
+  create: {
+    request: {
+      title: post.title,
+      body: post.body,
+      tags: post.tags,
+      categories: [EXAMPLE_CATEGORY_REF.id],
+      is_published: true,
+    },
+    response: post,
+  },
+  list: {
+    response: {
+      count: 21,
+      next: 'https://cms.example.com/api/posts/?page=2',
+      previous: null,
+      results: [summary],
+    },
+  },
+  get: { response: post },
+};

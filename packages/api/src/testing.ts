@@ -1,0 +1,2 @@
+/** Helpers for tests of other packages (never imported by production code). */
+export { hashToken, signAccessToken } from './shared/jwt.ts';
