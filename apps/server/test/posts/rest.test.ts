@@ -1,7 +1,7 @@
 import { createContentHelpers, createLecternClient, LecternError } from '@lectern/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyOfUrl, mediaFiles, PDF, PNG } from './content-helpers.ts';
-import { createTestApp, insertUser, type TestApp } from './helpers.ts';
+import { keyOfUrl, mediaFiles, PDF, PNG } from '../content-helpers.ts';
+import { createTestApp, insertUser, type TestApp } from '../helpers.ts';
 
 type User = Awaited<ReturnType<typeof insertUser>>;
 

@@ -1,6 +1,6 @@
 import { createLecternClient, LecternError, TRPCClientError } from '@lectern/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, insertUser, type TestApp } from './helpers.ts';
+import { bearer, createTestApp, insertUser, type TestApp } from '../helpers.ts';
 
 describe('system: health, errors, settings, maintenance', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENAPI_FILE } from '../src/cli/openapi.ts';
-import { createTestApp, type TestApp } from './helpers.ts';
+import { OPENAPI_FILE } from '../../src/cli/openapi.ts';
+import { createTestApp, type TestApp } from '../helpers.ts';
 
 describe('OpenAPI document and docs page, served', () => {
   let t: TestApp;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PasswordHasher } from '@lectern/api';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedAdmin } from '../src/admin.ts';
+import { seedAdmin } from '../../src/admin.ts';
 import {
   type AccountsApp,
   accountsApp,
@@ -13,8 +13,8 @@ import {
   type TrpcErrorBody,
   uniqueEmail,
   uniqueName,
-} from './accounts-helpers.ts';
-import { createTestApp, insertUser } from './helpers.ts';
+} from '../accounts-helpers.ts';
+import { createTestApp, insertUser } from '../helpers.ts';
 
 describe('accounts: rate limits, lockout, rotation switch, maintenance, bootstrap, mail', () => {
   let db: TestDb;

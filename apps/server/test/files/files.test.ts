@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { injectMultipart, keyOfUrl, mediaFiles, PDF, PNG } from './content-helpers.ts';
-import { bearer, createTestApp, insertUser, type TestApp } from './helpers.ts';
+import { injectMultipart, keyOfUrl, mediaFiles, PDF, PNG } from '../content-helpers.ts';
+import { bearer, createTestApp, insertUser, type TestApp } from '../helpers.ts';
 
 type User = Awaited<ReturnType<typeof insertUser>>;
 

@@ -2,8 +2,8 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createLecternClient, LecternError } from '@lectern/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccountsApp, accountsApp, registeredUser } from './accounts-helpers.ts';
-import { insertUser } from './helpers.ts';
+import { type AccountsApp, accountsApp, registeredUser } from '../accounts-helpers.ts';
+import { insertUser } from '../helpers.ts';
 
 /** A real 1×1 PNG. */
 const PNG = Buffer.from(

@@ -11,8 +11,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { signAccessToken } from '@lectern/api/testing';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertUser, TEST_JWT_SECRET } from './helpers.ts';
-import { type ServerProc as Proc, startServer, stopServer as stop } from './server-process.ts';
+import { insertUser, TEST_JWT_SECRET } from '../helpers.ts';
+import { type ServerProc as Proc, startServer, stopServer as stop } from '../server-process.ts';
 
 const onPostgres = process.env.LECTERN_TEST_DB === 'postgres';
 

@@ -10,8 +10,8 @@ import {
   type TrpcErrorBody,
   uniqueEmail,
   uniqueName,
-} from './accounts-helpers.ts';
-import { insertUser } from './helpers.ts';
+} from '../accounts-helpers.ts';
+import { insertUser } from '../helpers.ts';
 
 /** An absolute URL split into its base and query parameters (order-insensitive comparison). */
 function link(value: unknown): { base: string; params: Record<string, string> } {

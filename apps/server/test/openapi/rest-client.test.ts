@@ -4,7 +4,7 @@
  * PostgreSQL, with real mail over SMTP for the verification code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccountsApp, accountsApp, STRONG, uniqueEmail, uniqueName } from './accounts-helpers.ts';
+import { type AccountsApp, accountsApp, STRONG, uniqueEmail, uniqueName } from '../accounts-helpers.ts';
 import { registerVerifyLoginPostList } from './rest-client/flow.ts';
 
 describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('a client generated from the spec alone', () => {

@@ -17,11 +17,11 @@ import {
 } from '@lectern/api';
 import { validate } from '@readme/openapi-parser';
 import { describe, expect, it } from 'vitest';
-import { OPENAPI_FILE } from '../src/cli/openapi.ts';
-import { version } from '../src/version.ts';
+import { OPENAPI_FILE } from '../../src/cli/openapi.ts';
+import { version } from '../../src/version.ts';
 
 const run = promisify(execFile);
-const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 type Json = Record<string, unknown>;
 interface Operation {

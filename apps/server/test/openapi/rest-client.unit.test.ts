@@ -1,7 +1,7 @@
 /**
  * A non-TypeScript-SDK client from the spec alone: openapi-typescript generates the types of
- * test/rest-client/schema.ts from the committed openapi.json, and openapi-fetch code written against
- * them (test/rest-client/flow.ts) compiles strictly. rest-client.test.ts runs that code against a server.
+ * test/openapi/rest-client/schema.ts from the committed openapi.json, and openapi-fetch code written against
+ * them (test/openapi/rest-client/flow.ts) compiles strictly. rest-client.test.ts runs that code against a server.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { OPENAPI_FILE, REST_CLIENT_SCHEMA_FILE, restClientSchema } from '../src/cli/openapi.ts';
+import { OPENAPI_FILE, REST_CLIENT_SCHEMA_FILE, restClientSchema } from '../../src/cli/openapi.ts';
 
 const run = promisify(execFile);
 const clientDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rest-client');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GIF, injectMultipart, keyOfUrl, mediaFiles, PNG } from './content-helpers.ts';
-import { bearer, createTestApp, insertUser, type TestApp } from './helpers.ts';
+import { GIF, injectMultipart, keyOfUrl, mediaFiles, PNG } from '../content-helpers.ts';
+import { bearer, createTestApp, insertUser, type TestApp } from '../helpers.ts';
 
 type User = Awaited<ReturnType<typeof insertUser>>;
 

@@ -7,7 +7,7 @@ import {
   STRONG,
   uniqueEmail,
   uniqueName,
-} from './accounts-helpers.ts';
+} from '../accounts-helpers.ts';
 
 describe('accounts: the whole flow over REST (fetch) and through the SDK, codes by real SMTP', () => {
   let a: AccountsApp;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, insertUser, type TestApp } from './helpers.ts';
+import { bearer, createTestApp, insertUser, type TestApp } from '../helpers.ts';
 
 type User = Awaited<ReturnType<typeof insertUser>>;
 type Json = Record<string, unknown>;

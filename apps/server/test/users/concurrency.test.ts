@@ -7,7 +7,7 @@ import {
   STRONG,
   uniqueEmail,
   uniqueName,
-} from './accounts-helpers.ts';
+} from '../accounts-helpers.ts';
 
 describe('accounts under concurrency: no 500, one winner', () => {
   let a: AccountsApp;

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv } from '../src/env.ts';
+import { ConfigError, loadEnv } from '../../src/env.ts';
 
-const serverDir = path.resolve(import.meta.dirname, '..');
+const serverDir = path.resolve(import.meta.dirname, '../..');
 
 describe('configuration', () => {
   it('names the variable of a bad value', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, insertUser, type TestApp } from './helpers.ts';
+import { bearer, createTestApp, insertUser, type TestApp } from '../helpers.ts';
 
 type User = Awaited<ReturnType<typeof insertUser>>;
 

@@ -8,7 +8,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { createTRPCClient } from '@trpc/client';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccountsApp, accountsApp, registeredUser } from './accounts-helpers.ts';
+import { type AccountsApp, accountsApp, registeredUser } from '../accounts-helpers.ts';
 
 describe('@trpc/tanstack-react-query over the SDK links', () => {
   let a: AccountsApp;

@@ -14,8 +14,8 @@ import { ContentCache } from '@lectern/api';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, insertUser, TEST_JWT_SECRET, type TestApp } from './helpers.ts';
-import { type ServerProc as Proc, startServer } from './server-process.ts';
+import { bearer, createTestApp, insertUser, TEST_JWT_SECRET, type TestApp } from '../helpers.ts';
+import { type ServerProc as Proc, startServer } from '../server-process.ts';
 
 const onPostgres = process.env.LECTERN_TEST_DB === 'postgres';
 

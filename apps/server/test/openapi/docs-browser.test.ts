@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers.ts';
+import { createTestApp, type TestApp } from '../helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -21,7 +21,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test-results');
+const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../test-results');
 
 describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('/docs in headless Chromium', () => {
   let t: TestApp;
