@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Services } from '@lectern/api';
 import { signAccessToken } from '@lectern/api/testing';
 import type { NewUser } from '@lectern/db';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
@@ -16,6 +17,7 @@ export const TEST_JWT_SECRET = 'test-secret-0123456789-0123456789-0123456789';
 export interface TestApp {
   app: FastifyInstance;
   env: Env;
+  services: Services;
   testDb: TestDb;
   dataDir: string;
   close(): Promise<void>;
@@ -47,6 +49,7 @@ export async function createTestApp(
   return {
     app,
     env,
+    services,
     testDb: db,
     dataDir,
     async close() {
