@@ -51,6 +51,7 @@ export {
 } from './services/passwords.ts';
 export { type LimitedAction, type RateLimitConfig, RateLimiter } from './services/rate-limits.ts';
 export { type Settings, SettingsService } from './services/settings.ts';
+export { slugBase } from './services/slugs.ts';
 export { assertSafeKey, LocalDiskStorage, type Storage } from './services/storage.ts';
 export { hashToken, signAccessToken, verifyAccessToken } from './services/tokens.ts';
 export {
