@@ -22,8 +22,16 @@ export interface BenchConfig {
   only: ReadonlySet<string> | null;
 }
 
+export interface SoakOptions {
+  minutes: number;
+  /** How often the server processes' resident memory is sampled. */
+  sampleSeconds: number;
+}
+
 export interface BenchOptions {
   config: BenchConfig;
+  /** `--soak`: the soak scenario alone, instead of the scenarios of the benchmarks issue. */
+  soak: SoakOptions | null;
   skipScaling: boolean;
   skipPglite: boolean;
   skipExplain: boolean;
@@ -43,6 +51,8 @@ export function parseOptions(
     options: {
       smoke: { type: 'boolean', default: false },
       'scale-1m': { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
+      'soak-minutes': { type: 'string' },
       posts: { type: 'string' },
       'pglite-posts': { type: 'string' },
       duration: { type: 'string' },
@@ -81,8 +91,16 @@ export function parseOptions(
     scalingSizes: smoke ? [] : [10_000, ...(args['scale-1m'] ? [1_000_000] : [])],
     only: args.only ? new Set(args.only.split(',')) : null,
   };
+  const soak =
+    args.soak === true
+      ? {
+          minutes: num('soak-minutes', args['soak-minutes'], smoke ? 0.25 : 10),
+          sampleSeconds: smoke ? 1 : 5,
+        }
+      : null;
   return {
     config,
+    soak,
     skipScaling: args['skip-scaling'] === true,
     skipPglite: args['skip-pglite'] === true,
     skipExplain: args['skip-explain'] === true,
