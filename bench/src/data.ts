@@ -2,7 +2,7 @@
  * The bench data set, generated from a fixed seed: the same `--posts N` always yields the same
  * users, categories, posts, slugs and dates, on PostgreSQL and on PGlite.
  */
-import slugify from 'slugify';
+import { slugBase } from '@lectern/api';
 
 /** sfc32: a small, fast, well-distributed 32-bit PRNG; every draw in the data set goes through one. */
 export class Prng {
@@ -190,14 +190,6 @@ const TAGS = [
   'local',
   'world',
 ];
-
-export function slugBase(text: string, fallback: string, maxLength: number): string {
-  const slug = slugify(text, { lower: true, strict: true, trim: true })
-    .replace(/-+/g, '-')
-    .slice(0, maxLength)
-    .replace(/^-+|-+$/g, '');
-  return slug === '' ? fallback : slug;
-}
 
 export interface SeedUser {
   email: string;

@@ -34,8 +34,14 @@ export interface SeedResult {
   seconds: number;
 }
 
-/** Creates the database of `url` when it does not exist (connecting to its server's `postgres` db). */
-export async function ensureDatabase(url: string): Promise<void> {
+/**
+ * Runs `task` on a connection to the `postgres` database of `url`'s server, with the name of `url`'s
+ * own database (checked to be a plain identifier, as it is spliced into CREATE/DROP DATABASE).
+ */
+export async function withAdmin<T>(
+  url: string,
+  task: (client: pg.Client, name: string) => Promise<T>,
+): Promise<T> {
   const name = new URL(url).pathname.slice(1);
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsupported database name: ${name}`);
   const admin = new URL(url);
@@ -43,25 +49,24 @@ export async function ensureDatabase(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+    return await task(client, name);
   } finally {
     await client.end();
   }
 }
 
-export async function dropDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsupported database name: ${name}`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
+/** Creates the database of `url` when it does not exist. */
+export function ensureDatabase(url: string): Promise<void> {
+  return withAdmin(url, async (client, name) => {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  });
+}
+
+export function dropDatabase(url: string): Promise<void> {
+  return withAdmin(url, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export async function currentMarker(db: Kysely<Database>): Promise<string | null> {

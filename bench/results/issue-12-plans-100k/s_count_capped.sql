@@ -1,0 +1,1 @@
+SELECT count(*)::int AS count FROM (SELECT 1 FROM posts WHERE NOT posts.is_deleted AND (posts.is_published OR posts.author_id = 100) AND posts.search_vector @@ websearch_to_tsquery('english'::regconfig, 'packet pepper') LIMIT 1001) capped;
