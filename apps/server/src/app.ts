@@ -18,6 +18,7 @@ import type { Database } from '@lectern/db';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
+import { contentKeyOf, takeContentKey } from './plugins/content-key.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { installErrorHandlers, sendError } from './plugins/errors.ts';
 import { installContentEtags } from './plugins/etag.ts';
@@ -59,11 +60,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // `?key=lk_…` leaves the URL before routing and logging (plugins/content-key.ts).
+    rewriteUrl: takeContentKey,
   });
 
   const makeContext = (req: FastifyRequest) =>
     createContext(deps, {
       authorization: req.headers.authorization,
+      contentKey: contentKeyOf(req.raw),
       request: { ip: req.ip, baseUrl: baseUrlOf(env, req) },
     });
   app.decorate('lectern', { createContext: makeContext, router: appRouter });

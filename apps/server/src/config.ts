@@ -35,5 +35,6 @@ export function apiConfigFrom(env: Env, jwtSecret: string): ApiConfig {
     otpTtlMinutes: env.OTP_TTL_MINUTES,
     otpMaxAttempts: env.OTP_MAX_ATTEMPTS,
     otpResendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
+    revisionsKept: env.REVISIONS_KEPT,
   };
 }

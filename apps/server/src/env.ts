@@ -53,6 +53,8 @@ export const envSchema = z.object({
   SETTINGS_CACHE_MS: int(0).default(1000),
   MAINTENANCE: bool.default(false),
   ALLOW_REGISTRATION: bool.default(false),
+  /** Initial value of the anonymous-read switch: anyone may read published posts, categories and files. */
+  ANONYMOUS_READ: bool.default(false),
   WORKERS: int(1, 256).default(cpus().length),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_MINUTES: int(1).default(60),
@@ -102,6 +104,13 @@ export const envSchema = z.object({
   /** Failed logins for one address (known or not) before it is locked for LOGIN_LOCKOUT_MINUTES. */
   LOGIN_LOCKOUT_FAILURES: int(1).default(5),
   LOGIN_LOCKOUT_MINUTES: int(1).default(15),
+  // Publishing
+  /** Revisions kept per post; each write trims its post's older ones. */
+  REVISIONS_KEPT: int(1, 1000).default(50),
+  /** Run the scheduled-publishing loop in this process (safe in any number of processes). */
+  PUBLISH_SCHEDULER: bool.default(true),
+  /** Pause between two passes of the scheduler. */
+  PUBLISH_SCHEDULER_INTERVAL_MS: int(100, 60_000).default(1000),
   // Content cache and benchmarks
   /** Entries (list pages with their counts) kept per process, keyed by the content version; 0 turns the cache off. */
   CONTENT_CACHE_ENTRIES: int(0, 1_000_000).default(1000),

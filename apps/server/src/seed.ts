@@ -104,6 +104,7 @@ export async function seedDemo(deps: ContextDeps, baseUrl: string): Promise<Seed
     ...deps,
     request: { ip: '127.0.0.1', baseUrl },
     user,
+    contentKey: null,
     tokenRejected: false,
     http: { headers: {} },
   });

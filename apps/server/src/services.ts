@@ -34,6 +34,7 @@ export async function createServices(db: Kysely<Database>, env: Env): Promise<Se
   const settings = new SettingsService(db, env.SETTINGS_CACHE_MS, {
     maintenance: env.MAINTENANCE,
     allow_registration: env.ALLOW_REGISTRATION,
+    anonymous_read: env.ANONYMOUS_READ,
   });
   await settings.ensure();
   await mkdir(env.MEDIA_ROOT, { recursive: true });

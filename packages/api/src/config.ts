@@ -13,4 +13,6 @@ export interface ApiConfig {
   otpTtlMinutes: number;
   otpMaxAttempts: number;
   otpResendCooldownSeconds: number;
+  /** Revisions kept per post (REVISIONS_KEPT); older ones are trimmed by the write that adds one. */
+  revisionsKept: number;
 }

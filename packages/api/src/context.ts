@@ -20,6 +20,15 @@ export interface AuthUser {
   is_superuser: boolean;
 }
 
+/**
+ * A content API key (`lk_…`, packages/api/src/content-keys): it reads published posts, categories and
+ * files, and nothing else. It is not a user: procedures that need one refuse it with 403.
+ */
+export interface ContentKeyPrincipal {
+  id: number;
+  name: string;
+}
+
 /** Long-lived collaborators, built once per server. */
 export interface Services {
   settings: SettingsService;
@@ -44,7 +53,9 @@ export interface Context {
   services: Services;
   request: RequestInfo;
   user: AuthUser | null;
-  /** A bearer token was sent but is not valid (expired, forged, user gone). */
+  /** The content key the request presented (never together with a user). */
+  contentKey: ContentKeyPrincipal | null;
+  /** A bearer token or content key was sent but is not valid (expired, forged, user gone, revoked). */
   tokenRejected: boolean;
   /** Per-response overrides the REST door applies (status for dynamic outcomes, extra headers). */
   http: { status?: number; headers: Record<string, string> };
@@ -63,9 +74,13 @@ export type AuthedContext = Context & { user: AuthUser };
 export const isStaff = (user: Pick<AuthUser, 'is_staff' | 'is_superuser'>): boolean =>
   user.is_staff || user.is_superuser;
 
+/** What a content key gets from anything but reading published content. */
+export const contentKeyRefused = () =>
+  fail.forbidden('A content key can only read published posts, categories and files.');
+
 /** What `authedProcedure` checks, for code that runs outside a procedure (multipart routes). */
 export function requireUser(ctx: Context): AuthedContext {
   if (ctx.tokenRejected) throw fail.tokenInvalid();
-  if (!ctx.user) throw fail.unauthenticated();
+  if (!ctx.user) throw ctx.contentKey ? contentKeyRefused() : fail.unauthenticated();
   return { ...ctx, user: ctx.user };
 }

@@ -7,6 +7,7 @@ export type { ApiConfig } from './config.ts';
 export {
   type AuthedContext,
   type AuthUser,
+  type ContentKeyPrincipal,
   type Context,
   type ContextDeps,
   type RequestInfo,
@@ -35,6 +36,13 @@ export {
   type OpenApiDocument,
   serializeOpenApiDocument,
 } from './openapi/document.ts';
+export {
+  type PublishScheduler,
+  type PublishSchedulerOptions,
+  publishDuePosts,
+  type SchedulerLog,
+  startPublishScheduler,
+} from './posts/index.ts';
 export {
   type AppRouter,
   allProcedures,

@@ -1,5 +1,6 @@
 import type { AnyProcedure } from '@trpc/server';
 import { categoriesRouter } from './categories/index.ts';
+import { contentKeysRouter } from './content-keys/index.ts';
 import type { Context } from './context.ts';
 import { filesRouter } from './files/index.ts';
 import { postsRouter } from './posts/index.ts';
@@ -13,6 +14,7 @@ export const appRouter = router({
   posts: postsRouter,
   categories: categoriesRouter,
   files: filesRouter,
+  contentKeys: contentKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

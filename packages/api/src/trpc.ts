@@ -2,7 +2,7 @@ import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
-import type { Context } from './context.ts';
+import { type Context, contentKeyRefused } from './context.ts';
 import { describeError, type FieldErrors, fail, type MachineCode } from './errors.ts';
 
 // DRF-style wording for a missing field, on both doors.
@@ -12,7 +12,7 @@ z.config({
 });
 
 /** Who may call a procedure; set by its tier, read by the OpenAPI document (security, 401/403). */
-export type Access = 'public' | 'authenticated' | 'staff' | 'superuser';
+export type Access = 'public' | 'reader' | 'authenticated' | 'staff' | 'superuser';
 
 /** An error particular to one procedure, documented next to it. */
 export interface ErrorDeclaration {
@@ -80,10 +80,24 @@ const maintenanceGuard = t.middleware(async ({ ctx, meta, next }) => {
 
 export const publicProcedure = t.procedure.use(maintenanceGuard).meta({ access: 'public' });
 
+/**
+ * Reads of published content: a signed-in user, a content key, or — while the `anonymous_read` switch
+ * is on — anyone. The procedure narrows what a caller without a user sees (published only).
+ */
+export const readerProcedure = publicProcedure
+  .use(async ({ ctx, next }) => {
+    if (ctx.tokenRejected) throw fail.tokenInvalid();
+    if (!ctx.user && !ctx.contentKey && !(await ctx.services.settings.get()).anonymous_read) {
+      throw fail.unauthenticated();
+    }
+    return next();
+  })
+  .meta({ access: 'reader' });
+
 export const authedProcedure = publicProcedure
   .use(({ ctx, next }) => {
     if (ctx.tokenRejected) throw fail.tokenInvalid();
-    if (!ctx.user) throw fail.unauthenticated();
+    if (!ctx.user) throw ctx.contentKey ? contentKeyRefused() : fail.unauthenticated();
     return next({ ctx: { user: ctx.user } });
   })
   .meta({ access: 'authenticated' });

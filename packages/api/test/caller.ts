@@ -32,6 +32,7 @@ const config: ApiConfig = {
   otpTtlMinutes: 10,
   otpMaxAttempts: 5,
   otpResendCooldownSeconds: 60,
+  revisionsKept: 50,
 };
 
 const createCaller = createCallerFactory(appRouter);
@@ -50,7 +51,11 @@ export async function openProcedures(): Promise<Procedures> {
   const testDb = await openTestDb();
   const db = testDb.db;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lectern-api-'));
-  const settings = new SettingsService(db, 0, { maintenance: false, allow_registration: false });
+  const settings = new SettingsService(db, 0, {
+    maintenance: false,
+    allow_registration: false,
+    anonymous_read: false,
+  });
   await settings.ensure();
   const services: Services = {
     settings,
@@ -81,6 +86,7 @@ export async function openProcedures(): Promise<Procedures> {
     services,
     request: { ip: '127.0.0.1', baseUrl: 'http://lectern.test' },
     user,
+    contentKey: null,
     tokenRejected: false,
     http: { headers: {} },
   });

@@ -37,6 +37,7 @@ describe('procedure tiers and maintenance', () => {
     expect(await p.as(superuser).system.settings.get()).toEqual({
       maintenance: false,
       allow_registration: false,
+      anonymous_read: false,
     });
     expect(await codeOf(() => p.as(member).users.list({}))).toBe('PERMISSION_DENIED');
     expect((await p.as(staff).users.list({ is_staff: true })).results.map((u) => u.id)).toContain(staff.id);

@@ -5,6 +5,9 @@ import * as m0003 from './0003_accounts.ts';
 import * as m0010 from './0010_content.ts';
 import * as m0020 from './0020_content_version.ts';
 import * as m0021 from './0021_post_list_cover.ts';
+import * as m0030 from './0030_post_revisions.ts';
+import * as m0031 from './0031_scheduled_publishing.ts';
+import * as m0032 from './0032_content_keys.ts';
 
 /** Every migration, in order. A new file is added here with the next number; names never change. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0010_content': m0010,
   '0020_content_version': m0020,
   '0021_post_list_cover': m0021,
+  '0030_post_revisions': m0030,
+  '0031_scheduled_publishing': m0031,
+  '0032_content_keys': m0032,
 };

@@ -13,6 +13,8 @@ export interface SettingsTable {
   id: ColumnType<number, number, never>;
   maintenance: boolean;
   allow_registration: boolean;
+  /** Anyone may read published content without an account or a content key. */
+  anonymous_read: ColumnType<boolean, boolean | undefined, boolean>;
   updated_at: Timestamp;
 }
 
@@ -80,11 +82,46 @@ export interface PostTable {
   thumbnail: string | null;
   is_published: ColumnType<boolean, boolean | undefined, boolean>;
   published_at: NullableTimestamp;
+  /** A draft is published at this time by the scheduler (migration 0031); null when not scheduled. */
+  publish_at: NullableTimestamp;
   is_deleted: ColumnType<boolean, boolean | undefined, boolean>;
   deleted_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
   search_vector: ColumnType<string, never, never>;
+}
+
+export type PostRevisionKind = 'initial' | 'create' | 'update' | 'restore' | 'publish';
+
+/** A post's content as one write left it (migration 0030). */
+export interface PostRevisionTable {
+  id: Generated<number>;
+  post_id: number;
+  kind: PostRevisionKind;
+  title: string;
+  body: string;
+  excerpt: string;
+  excerpt_is_custom: boolean;
+  tags: string[];
+  /** `[{id, name, slug}]` as the categories were named then (jsonb). */
+  categories: ColumnType<Array<{ id: number; name: string; slug: string }>, string, string>;
+  thumbnail: string | null;
+  is_published: boolean;
+  restored_from: number | null;
+  created_by: number | null;
+  created_at: Timestamp;
+}
+
+/** A read-only key for site frontends; only its SHA-256 is kept (migration 0032). */
+export interface ContentKeyTable {
+  id: Generated<number>;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_by: number | null;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
 }
 
 export interface CategoryTable {
@@ -128,6 +165,8 @@ export interface Database {
   post_categories: PostCategoryTable;
   files: FileTable;
   content_version: ContentVersionTable;
+  post_revisions: PostRevisionTable;
+  content_keys: ContentKeyTable;
 }
 
 export type SettingsRow = Selectable<SettingsTable>;
@@ -139,3 +178,5 @@ export type OtpCodeRow = Selectable<OtpCodeTable>;
 export type PostRow = Selectable<PostTable>;
 export type CategoryRow = Selectable<CategoryTable>;
 export type FileRow = Selectable<FileTable>;
+export type PostRevisionRow = Selectable<PostRevisionTable>;
+export type ContentKeyRow = Selectable<ContentKeyTable>;

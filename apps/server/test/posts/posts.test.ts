@@ -13,6 +13,7 @@ const POST_KEYS = [
   'excerpt',
   'id',
   'is_published',
+  'publish_at',
   'published_at',
   'slug',
   'tags',

@@ -96,7 +96,7 @@ describe('system: health, errors, settings, maintenance', () => {
       payload: { maintenance: true },
     });
     expect(on.statusCode).toBe(200);
-    expect(on.json()).toEqual({ maintenance: true, allow_registration: false });
+    expect(on.json()).toEqual({ maintenance: true, allow_registration: false, anonymous_read: false });
 
     const maintenanceBody = {
       detail: 'The site is under maintenance. Please try again later.',
@@ -187,7 +187,7 @@ describe('input coercion', () => {
       });
     }
     const settings = await t.app.inject({ url: '/api/system/settings', headers: bearer(admin.token) });
-    expect(settings.json()).toEqual({ maintenance: false, allow_registration: false });
+    expect(settings.json()).toEqual({ maintenance: false, allow_registration: false, anonymous_read: false });
   });
 });
 

@@ -39,6 +39,8 @@ const TAGS: Record<string, string> = {
   posts: 'Blog posts: drafts and published, full-text search, tags, categories, thumbnails, soft delete.',
   categories: 'Post categories: anyone reads, staff write.',
   files: 'The file gallery: uploads checked by content, served under /media.',
+  'content-keys':
+    'Read-only keys for site frontends (`lk_…`): they read published posts, categories and files. Staff manage them.',
 };
 
 const DESCRIPTION = `Lectern is a headless CMS. This document describes its REST door; the typed tRPC door
@@ -48,6 +50,10 @@ operation's description names its procedure.
 - **Paths** work with and without a trailing slash. \`PUT\` and \`PATCH\` behave alike: only the fields sent change.
 - **Auth**: \`Authorization: Bearer <access>\` with the JWT from \`POST /api/users/login\`. Access tokens live
   60 minutes, refresh tokens 7 days; \`POST /api/users/token/refresh\` rotates the refresh token.
+- **Content keys** (\`lk_…\`, made by staff under \`/api/content-keys\`): read-only credentials for site
+  frontends, sent as \`Authorization: Bearer lk_…\` or \`?key=lk_…\`. They read published posts, categories
+  and files (the operations that list them under security) and get 403 anywhere else. While the
+  \`anonymous_read\` setting is on, those reads need no credential at all.
 - **JSON** fields are snake_case; timestamps are ISO-8601 UTC strings; URLs in answers are absolute.
 - **Lists** are paginated with \`page\` (from 1) and \`page_size\` (default 20, at most 100):
   \`{count, next, previous, results}\`. A page past the end is 404.
@@ -74,6 +80,22 @@ const GENERATED_ERROR = '#/components/schemas/error.';
 
 const isProtected = (access: Access | undefined) => access !== undefined && access !== 'public';
 
+/** Who may call an operation, as the document's `security`. */
+function securityOf(access: Access | undefined): Array<Record<string, string[]>> {
+  if (access === 'reader') return [{ bearerAuth: [] }, { contentKey: [] }, { contentKeyQuery: [] }];
+  return isProtected(access) ? [{ bearerAuth: [] }] : [];
+}
+
+const ACCESS_NOTE: Record<Access, string> = {
+  public: 'No token needed.',
+  reader:
+    'Requires an access token or a content key (`Authorization: Bearer lk_…` or `?key=lk_…`), unless ' +
+    'anonymous reading is on (`anonymous_read` in the system settings).',
+  authenticated: 'Requires a bearer token.',
+  staff: 'Requires a bearer token.',
+  superuser: 'Requires a bearer token.',
+};
+
 function callDescription(info: ProcedureInfo, multipart: boolean): string {
   const call = info.type === 'query' ? 'query' : 'mutate';
   const files = multipart ? ' (JSON input; files through the SDK upload helpers)' : '';
@@ -81,7 +103,7 @@ function callDescription(info: ProcedureInfo, multipart: boolean): string {
 }
 
 function describe(description: string | undefined, access: Access | undefined, call?: string): string {
-  const lines = [description, isProtected(access) ? 'Requires a bearer token.' : 'No token needed.', call];
+  const lines = [description, ACCESS_NOTE[access ?? 'public'], call];
   return lines.filter(Boolean).join('\n\n');
 }
 
@@ -226,7 +248,7 @@ function multipartOnlyOperation(route: MultipartRoute, meta: NonNullable<Multipa
     summary: meta.summary,
     description: describe(meta.description, meta.access),
     tags: meta.tags,
-    security: isProtected(meta.access) ? [{ bearerAuth: [] }] : [],
+    security: securityOf(meta.access),
     requestBody: { required: true, content: { 'multipart/form-data': { schema: multipartSchema(route) } } },
   };
   return op;
@@ -250,6 +272,19 @@ export function buildOpenApiDocument(opts: { version: string; extraPaths?: Extra
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description: 'The `access` token from `POST /api/users/login` (or `/api/users/token/refresh`).',
+      },
+      contentKey: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'lk_…',
+        description:
+          'A content key (read-only, for site frontends) made by staff with `POST /api/content-keys`.',
+      },
+      contentKeyQuery: {
+        type: 'apiKey',
+        in: 'query',
+        name: 'key',
+        description: 'A content key in the query string (`?key=lk_…`), for clients that cannot set headers.',
       },
     },
   });
@@ -286,7 +321,7 @@ export function buildOpenApiDocument(opts: { version: string; extraPaths?: Extra
           meta.access,
           callDescription(info, route !== undefined),
         );
-        op.security = isProtected(meta.access) ? [{ bearerAuth: [] }] : [];
+        op.security = securityOf(meta.access);
         setSuccess(op, meta.successStatus ?? 200, undefined);
         completeResponses(op, path, method, meta);
         addExamples(op, meta);

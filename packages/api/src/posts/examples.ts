@@ -1,4 +1,4 @@
-import { EXAMPLE_AUTHOR, EXAMPLE_CATEGORY_REF, EXAMPLE_LATER } from '../shared/examples.ts';
+import { EXAMPLE_AUTHOR, EXAMPLE_CATEGORY_REF, EXAMPLE_LATER, EXAMPLE_TIME } from '../shared/examples.ts';
 
 /** Request and answer examples of the posts procedures, for the OpenAPI document. */
 const post = {
@@ -13,10 +13,25 @@ const post = {
   author: EXAMPLE_AUTHOR,
   is_published: true,
   published_at: EXAMPLE_LATER,
+  publish_at: null,
   created_at: EXAMPLE_LATER,
   updated_at: EXAMPLE_LATER,
 };
 const { body: _body, ...summary } = post;
+
+const revision = {
+  id: 118,
+  kind: 'update',
+  title: post.title,
+  excerpt: post.excerpt,
+  tags: post.tags,
+  categories: post.categories,
+  thumbnail: null,
+  is_published: true,
+  restored_from: null,
+  created_by: EXAMPLE_AUTHOR,
+  created_at: EXAMPLE_LATER,
+};
 
 export const postsExamples = {
   create: {
@@ -38,4 +53,13 @@ export const postsExamples = {
     },
   },
   get: { response: post },
+  listRevisions: {
+    response: {
+      count: 2,
+      next: null,
+      previous: null,
+      results: [revision, { ...revision, id: 117, kind: 'create', title: 'Hello', created_at: EXAMPLE_TIME }],
+    },
+  },
+  getRevision: { response: { ...revision, body: post.body } },
 };

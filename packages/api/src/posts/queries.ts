@@ -21,11 +21,16 @@ export interface PostFilters {
   tag?: string | undefined;
   /** websearch syntax ("quoted phrase", -excluded, or). */
   search?: string | undefined;
+  /** true: drafts waiting for their `publish_at`; false: posts without a schedule. */
+  scheduled?: boolean | undefined;
 }
 
-/** Who is listing: staff see every post; anyone else published posts plus their own drafts. */
+/**
+ * Who is listing: staff see every post; a user published posts plus their own drafts; no user (a
+ * content key, an anonymous reader: `id` null) published posts only.
+ */
 export interface Viewer {
-  id: number;
+  id: number | null;
   staff: boolean;
 }
 
@@ -52,6 +57,7 @@ const summaryColumns = [
   'posts.thumbnail',
   'posts.is_published',
   'posts.published_at',
+  'posts.publish_at',
   'posts.is_deleted',
   'posts.deleted_at',
   'posts.created_at',
@@ -80,8 +86,10 @@ function withRelations<O>(qb: SelectQueryBuilder<Database, 'posts', O>) {
 function visibleTo(qb: PostQuery, viewer: Viewer): PostQuery {
   const live = qb.where(sql<boolean>`not posts.is_deleted`);
   if (viewer.staff) return live;
+  const id = viewer.id;
+  if (id === null) return live.where(sql<boolean>`posts.is_published`);
   return live.where((eb: PostEb) =>
-    eb.or([sql<boolean>`posts.is_published`, eb('posts.author_id', '=', viewer.id)]),
+    eb.or([sql<boolean>`posts.is_published`, eb('posts.author_id', '=', id)]),
   );
 }
 
@@ -111,6 +119,8 @@ function filtered(qb: PostQuery, filters: PostFilters): PostQuery {
   if (filters.search !== undefined) {
     q = q.where(sql<boolean>`posts.search_vector @@ ${searchQuery(filters.search)}`);
   }
+  if (filters.scheduled === true) q = q.where('posts.publish_at', 'is not', null);
+  if (filters.scheduled === false) q = q.where('posts.publish_at', 'is', null);
   return q;
 }
 
@@ -155,7 +165,8 @@ const countOf = (qb: PostQuery) => qb.select(sql<number>`count(*)::int`.as('coun
  */
 async function countVisible(db: Kysely<Database>, opts: PostListOptions): Promise<number> {
   const { viewer, filters } = opts;
-  if (viewer.staff || filters.isPublished !== undefined) {
+  const ownId = viewer.id;
+  if (viewer.staff || ownId === null || filters.isPublished !== undefined) {
     const row = await countOf(
       filtered(visibleTo(db.selectFrom('posts'), viewer), filters),
     ).executeTakeFirstOrThrow();
@@ -164,10 +175,7 @@ async function countVisible(db: Kysely<Database>, opts: PostListOptions): Promis
   const live = db.selectFrom('posts').where(sql<boolean>`not posts.is_deleted`);
   const published = countOf(filtered(live.where(sql<boolean>`posts.is_published`), filters));
   const ownDrafts = countOf(
-    filtered(
-      live.where(sql<boolean>`not posts.is_published`).where('posts.author_id', '=', viewer.id),
-      filters,
-    ),
+    filtered(live.where(sql<boolean>`not posts.is_published`).where('posts.author_id', '=', ownId), filters),
   );
   const row = await db
     .selectNoFrom(sql<number>`(${published}) + (${ownDrafts})`.as('count'))
@@ -274,6 +282,8 @@ export interface NewPostValues {
   tags: string[];
   thumbnail: string | null;
   is_published: boolean;
+  /** A draft's scheduled publication (never with `is_published`: a check constraint says so). */
+  publish_at: Date | null;
 }
 
 /** Inserts a post unless its slug is taken (then undefined: the caller picks another slug). */
@@ -293,7 +303,7 @@ export async function insertPost(db: Kysely<Database>, values: NewPostValues): P
 export type PostChanges = Partial<
   Pick<
     NewPostValues,
-    'title' | 'body' | 'excerpt' | 'excerpt_is_custom' | 'tags' | 'thumbnail' | 'is_published'
+    'title' | 'body' | 'excerpt' | 'excerpt_is_custom' | 'tags' | 'thumbnail' | 'is_published' | 'publish_at'
   >
 >;
 
@@ -316,6 +326,8 @@ export async function softDeletePost(db: Kysely<Database>, id: number): Promise<
     .set({
       is_deleted: true,
       is_published: false,
+      // A trashed post is not published later, nor when it comes back from the trash.
+      publish_at: null,
       deleted_at: sql<Date>`now()`,
       updated_at: sql<Date>`now()`,
     })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageOf, pageParams } from '../shared/pagination.ts';
-import { bool, queryBool, rowId, slugParam, userRef } from '../shared/schemas.ts';
+import { bool, queryBool, queryInt, rowId, slugParam, userRef } from '../shared/schemas.ts';
 
 export const POST_ORDERINGS = [
   'created_at',
@@ -17,6 +17,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_EXCERPT_LENGTH = 1000;
 export const MAX_TAGS = 20;
 export const MAX_TAG_LENGTH = 50;
+/** How far ahead a post may be scheduled. */
+export const MAX_SCHEDULE_DAYS = 3660;
 
 /**
  * Tags as stored: trimmed, empty ones dropped, de-duplicated case-insensitively keeping the first
@@ -71,6 +73,41 @@ const body = z
   )
   .meta({ description: 'HTML; sanitised on write.' });
 
+const DATE_TIME_HINT = 'Enter a date and time in ISO 8601 with a time zone, e.g. 2026-12-24T09:00:00Z.';
+
+/**
+ * When a draft is to be published: a Date on the typed door, ISO 8601 text with a time zone on REST
+ * and in multipart; null (or "") cancels the schedule. It must lie in the future (checked against this
+ * server's clock when the request is read) and at most MAX_SCHEDULE_DAYS ahead. The declared type is
+ * what TypeScript callers see; the runtime schema also takes the text REST sends (the cast says so).
+ */
+export const publishAtInput = z
+  .union([z.date(), z.iso.datetime({ offset: true }), z.literal(''), z.null()], { error: DATE_TIME_HINT })
+  .transform((value, ctx) => {
+    if (value === null || value === '') return null;
+    const at = typeof value === 'string' ? new Date(value) : value;
+    const now = Date.now();
+    if (at.getTime() <= now) {
+      ctx.addIssue({ code: 'custom', message: 'Ensure this time is in the future.', input: value });
+      return z.NEVER;
+    }
+    if (at.getTime() > now + MAX_SCHEDULE_DAYS * 86_400_000) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Ensure this time is at most ${MAX_SCHEDULE_DAYS} days ahead.`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return at;
+  })
+  .meta({
+    description:
+      'Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft ' +
+      'until then; null cancels the schedule.',
+    override: { type: ['string', 'null'], format: 'date-time', anyOf: undefined },
+  }) as unknown as z.ZodType<Date | null, Date | null>;
+
 const postFields = {
   title,
   body,
@@ -81,6 +118,7 @@ const postFields = {
   tags: tagsInput,
   categories: categoryIdsInput,
   is_published: bool(),
+  publish_at: publishAtInput,
   thumbnail: z.string().nullable().meta({
     description: 'JSON: null or "" removes the thumbnail; a URL is ignored. Upload one by multipart.',
   }),
@@ -93,6 +131,7 @@ export const postCreateInput = z.object({
   tags: postFields.tags.optional(),
   categories: postFields.categories.optional(),
   is_published: postFields.is_published.optional(),
+  publish_at: postFields.publish_at.optional(),
   thumbnail: postFields.thumbnail.optional(),
 });
 export type PostCreateInput = z.output<typeof postCreateInput>;
@@ -114,6 +153,9 @@ export const postListInput = z.object({
     description: 'Words of the title or body (web search syntax); ranked unless `ordering` is given.',
   }),
   ordering: z.enum(POST_ORDERINGS).optional(),
+  scheduled: queryBool()
+    .optional()
+    .meta({ description: 'true: only drafts with a `publish_at`; false: only posts without one.' }),
 });
 
 export const trashInput = z.object({ ...pageParams });
@@ -136,6 +178,10 @@ const rest = {
   author: userRef,
   is_published: z.boolean(),
   published_at: z.date().nullable(),
+  publish_at: z
+    .date()
+    .nullable()
+    .meta({ description: 'When the scheduler publishes this draft; null when not scheduled.' }),
   created_at: z.date(),
   updated_at: z.date(),
 };
@@ -146,3 +192,36 @@ export const postPageOutput = pageOf(postSummaryOutput, 'PostPage');
 
 export type Post = z.infer<typeof postOutput>;
 export type PostSummary = z.infer<typeof postSummaryOutput>;
+
+export const REVISION_KINDS = ['initial', 'create', 'update', 'restore', 'publish'] as const;
+
+export const revisionListInput = z.object({ slug: slugParam(), ...pageParams });
+export const revisionInput = z.object({
+  slug: slugParam(),
+  id: queryInt('The revision id (from the list).'),
+});
+
+const revisionFields = {
+  id: z.number().int(),
+  kind: z.enum(REVISION_KINDS).meta({
+    description:
+      'The write that left this state: `create`, `update`, `restore` (of `restored_from`), `publish` ' +
+      '(the scheduler), or `initial` (the state found before the first recorded change).',
+  }),
+  title: z.string(),
+  excerpt: z.string(),
+  tags: z.array(z.string()),
+  categories: z.array(categoryRefOutput).meta({ description: 'As the categories were named then.' }),
+  thumbnail: z.string().nullable().meta({ description: 'Absolute URL.' }),
+  is_published: z.boolean(),
+  restored_from: z.number().int().nullable().meta({ description: 'The revision a restore brought back.' }),
+  created_by: userRef.nullable().meta({ description: 'Who wrote it; null for the scheduler or `initial`.' }),
+  created_at: z.date(),
+};
+
+export const revisionSummaryOutput = z.object(revisionFields).meta({ id: 'PostRevisionSummary' });
+export const revisionOutput = z.object({ ...revisionFields, body: z.string() }).meta({ id: 'PostRevision' });
+export const revisionPageOutput = pageOf(revisionSummaryOutput, 'PostRevisionPage');
+
+export type PostRevisionSummary = z.infer<typeof revisionSummaryOutput>;
+export type PostRevision = z.infer<typeof revisionOutput>;

@@ -22,7 +22,22 @@ import {
   softDeletePost,
   updatePost as updatePostRow,
 } from './queries.ts';
-import type { Post, PostCreateInput, PostSummary, PostUpdateFields } from './schemas.ts';
+import { findRevision, listRevisions } from './revision-queries.ts';
+import {
+  deleteUnusedThumbnails,
+  keepStateBeforeChange,
+  recordRevisions,
+  toRevision,
+  toRevisionSummary,
+} from './revisions.ts';
+import type {
+  Post,
+  PostCreateInput,
+  PostRevision,
+  PostRevisionSummary,
+  PostSummary,
+  PostUpdateFields,
+} from './schemas.ts';
 
 /**
  * The cache key of a post list: its filters, ordering and window, and whose view it is. Staff see every
@@ -40,6 +55,7 @@ function postListCacheKey(options: PostListOptions): string {
     filters.author ?? null,
     filters.tag ?? null,
     filters.search ?? null,
+    filters.scheduled ?? null,
     options.ordering ?? null,
     options.limit,
     options.offset,
@@ -66,6 +82,7 @@ export function toPostSummary(
     author: record.author,
     is_published: record.is_published,
     published_at: record.published_at,
+    publish_at: record.publish_at,
     created_at: record.created_at,
     updated_at: record.updated_at,
   };
@@ -76,9 +93,29 @@ export function toPost(ctx: Pick<Context, 'services' | 'request'>, record: PostR
   return { ...toPostSummary(ctx, summary), body };
 }
 
-/** A post the user may read: not deleted, and published unless they wrote it or are staff. */
-export function canRead(user: AuthUser, post: Pick<PostRecord, 'author_id' | 'is_published' | 'is_deleted'>) {
-  return !post.is_deleted && (post.is_published || post.author_id === user.id || isStaff(user));
+/**
+ * A post the reader may read: not deleted, and published unless they wrote it or are staff. Without a
+ * user (a content key, or anyone while anonymous reading is on): published only.
+ */
+export function canRead(
+  user: AuthUser | null,
+  post: Pick<PostRecord, 'author_id' | 'is_published' | 'is_deleted'>,
+) {
+  if (post.is_deleted) return false;
+  return post.is_published || (user !== null && (post.author_id === user.id || isStaff(user)));
+}
+
+/**
+ * Readers without a user see published posts only: asking for drafts outright is refused — 403 for a
+ * content key (it can never see them), 401 for an anonymous reader (signing in may show their own).
+ */
+export function refusePublicDrafts(
+  ctx: Pick<Context, 'contentKey'>,
+  input: { is_published?: boolean | undefined; scheduled?: boolean | undefined },
+): void {
+  if (input.is_published !== false && input.scheduled !== true) return;
+  if (ctx.contentKey) throw fail.forbidden('A content key reads published posts only.');
+  throw fail.unauthenticated('Sign in to list drafts.');
 }
 
 type PostAccess = Pick<PostRecord, 'author_id' | 'is_published' | 'is_deleted'>;
@@ -121,6 +158,36 @@ async function reload(tx: Kysely<Database>, id: number): Promise<PostRecord> {
   return post;
 }
 
+const scheduledAndPublished = () =>
+  fail.field(
+    'publish_at',
+    'A scheduled post stays a draft until its time: send is_published false (or leave it out) with publish_at.',
+  );
+
+/**
+ * What an update does to the schedule. A future `publish_at` keeps (or makes) the post a draft until
+ * then, so it is refused with `is_published: true`, and on a published post unless the same request
+ * unpublishes it (an explicit `is_published: false`: nothing goes offline by surprise). `publish_at:
+ * null` cancels. `is_published: true` alone publishes now, which voids a pending schedule.
+ */
+function scheduleChanges(
+  row: { is_published: boolean; publish_at: Date | null },
+  input: Pick<PostUpdateFields, 'is_published' | 'publish_at'>,
+): Pick<PostChanges, 'publish_at'> {
+  if (input.publish_at === undefined) {
+    return input.is_published === true && row.publish_at !== null ? { publish_at: null } : {};
+  }
+  if (input.publish_at === null) return { publish_at: null };
+  if (input.is_published === true) throw scheduledAndPublished();
+  if (row.is_published && input.is_published !== false) {
+    throw fail.field(
+      'publish_at',
+      'This post is published: send is_published false with publish_at to take it offline until then.',
+    );
+  }
+  return { publish_at: input.publish_at };
+}
+
 /**
  * Creates a post: its row, its categories and its thumbnail file are written together or not at all
  * (the file is removed if the transaction fails).
@@ -132,6 +199,8 @@ export async function createPost(
 ): Promise<Post> {
   const body = sanitizeBody(input.body ?? '');
   const customExcerpt = input.excerpt?.trim() ?? '';
+  const publishAt = input.publish_at ?? null;
+  if (publishAt && input.is_published === true) throw scheduledAndPublished();
   const upload = await storeThumbnail(ctx.services.storage, ctx.user, thumbnail);
   const record = await withUpload(ctx.services.storage, upload, () =>
     ctx.db.transaction().execute(async (tx) => {
@@ -151,9 +220,16 @@ export async function createPost(
           tags: input.tags ?? [],
           thumbnail: upload?.key ?? null,
           is_published: input.is_published ?? false,
+          publish_at: publishAt,
         });
       }
       await setPostCategories(tx, id, categories);
+      await recordRevisions(tx, {
+        postIds: [id],
+        kind: 'create',
+        userId: ctx.user.id,
+        kept: ctx.config.revisionsKept,
+      });
       return reload(tx, id);
     }),
   );
@@ -178,14 +254,16 @@ export async function updatePost(
   // Check access before storing anything: a 403/404 leaves no file behind to clean up.
   assertCanChange(ctx.user, await findPostAccess(ctx.db, slug));
   const upload = await storeThumbnail(ctx.services.storage, ctx.user, thumbnail);
-  const { record, replacedKey } = await withUpload(ctx.services.storage, upload, () =>
+  const { record, unused } = await withUpload(ctx.services.storage, upload, () =>
     ctx.db.transaction().execute(async (tx) => {
       const row = assertCanChange(ctx.user, await lockPostBySlug(tx, slug));
+      await keepStateBeforeChange(tx, [row.id]);
       const changes: PostChanges = {};
       if (input.title !== undefined) changes.title = input.title;
       if (input.tags !== undefined) changes.tags = input.tags;
       if (input.is_published !== undefined) changes.is_published = input.is_published;
       if (sanitizedBody !== undefined) changes.body = sanitizedBody;
+      Object.assign(changes, scheduleChanges(row, input));
 
       // The excerpt follows the body unless the client set one; sending back the current excerpt
       // (a GET body PUT back) is not "setting" one, and an empty excerpt hands it back to the body.
@@ -215,10 +293,18 @@ export async function updatePost(
         await setPostCategories(tx, row.id, input.categories);
       }
       await updatePostRow(tx, row.id, changes);
-      return { record: await reload(tx, row.id), replacedKey };
+      const unused = await recordRevisions(tx, {
+        postIds: [row.id],
+        kind: 'update',
+        userId: ctx.user.id,
+        kept: ctx.config.revisionsKept,
+        replacedThumbnails: replacedKey ? [replacedKey] : [],
+      });
+      return { record: await reload(tx, row.id), unused };
     }),
   );
-  if (replacedKey) await ctx.services.storage.delete(replacedKey);
+  // A replaced picture stays while a revision names it (restoring that revision brings it back).
+  await deleteUnusedThumbnails(ctx.services.storage, unused);
   return toPost(ctx, record);
 }
 
@@ -238,5 +324,87 @@ export async function restorePost(ctx: AuthedContext, slug: string): Promise<Pos
     await restorePostRow(tx, post.id);
     return reload(tx, post.id);
   });
+  return toPost(ctx, record);
+}
+
+/** A post whose revisions the user may see and restore: the author or staff, as for any change. */
+async function revisedPost(ctx: AuthedContext, slug: string) {
+  return assertCanChange(ctx.user, await findPostAccess(ctx.db, slug));
+}
+
+/** A revision id from the path: digits, else no such revision (404, as for any unknown id). */
+function revisionId(raw: number | string): number {
+  const id = typeof raw === 'number' ? raw : /^\d{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw fail.notFound();
+  return id;
+}
+
+/** One page of a post's revisions, newest first (no bodies). */
+export async function listPostRevisions(
+  ctx: AuthedContext,
+  slug: string,
+  window: { limit: number; offset: number },
+): Promise<{ count: number; results: PostRevisionSummary[] }> {
+  const post = await revisedPost(ctx, slug);
+  const page = await listRevisions(ctx.db, post.id, window);
+  return { count: page.count, results: page.results.map((record) => toRevisionSummary(ctx, record)) };
+}
+
+export async function getPostRevision(
+  ctx: AuthedContext,
+  slug: string,
+  rawId: number | string,
+): Promise<PostRevision> {
+  const id = revisionId(rawId);
+  const post = await revisedPost(ctx, slug);
+  const revision = await findRevision(ctx.db, post.id, id);
+  if (!revision) throw fail.notFound();
+  return toRevision(ctx, revision);
+}
+
+/**
+ * Brings a revision's state back (title, body, excerpt, tags, the categories that still exist, the
+ * thumbnail, is_published) as a new `restore` revision. Restoring a published state publishes the post
+ * now (voiding a schedule); a draft state leaves a pending schedule as it is.
+ */
+export async function restorePostRevision(
+  ctx: AuthedContext,
+  slug: string,
+  rawId: number | string,
+): Promise<Post> {
+  const id = revisionId(rawId);
+  const { record, unused } = await ctx.db.transaction().execute(async (tx) => {
+    const row = assertCanChange(ctx.user, await lockPostBySlug(tx, slug));
+    const revision = await findRevision(tx, row.id, id);
+    if (!revision) throw fail.notFound();
+    const changes: PostChanges = {
+      title: revision.title,
+      body: revision.body,
+      excerpt: revision.excerpt,
+      excerpt_is_custom: revision.excerpt_is_custom,
+      tags: revision.tags,
+      thumbnail: revision.thumbnail,
+      is_published: revision.is_published,
+    };
+    if (revision.is_published) changes.publish_at = null;
+    const wanted = revision.categories.map((category) => category.id);
+    const gone = new Set(await missingCategoryIds(tx, wanted));
+    await setPostCategories(
+      tx,
+      row.id,
+      wanted.filter((categoryId) => !gone.has(categoryId)),
+    );
+    await updatePostRow(tx, row.id, changes);
+    const unused = await recordRevisions(tx, {
+      postIds: [row.id],
+      kind: 'restore',
+      userId: ctx.user.id,
+      restoredFrom: revision.id,
+      kept: ctx.config.revisionsKept,
+      replacedThumbnails: row.thumbnail && row.thumbnail !== revision.thumbnail ? [row.thumbnail] : [],
+    });
+    return { record: await reload(tx, row.id), unused };
+  });
+  await deleteUnusedThumbnails(ctx.services.storage, unused);
   return toPost(ctx, record);
 }

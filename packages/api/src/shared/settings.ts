@@ -4,6 +4,8 @@ import { type Kysely, sql } from 'kysely';
 export interface Settings {
   maintenance: boolean;
   allow_registration: boolean;
+  /** Anyone may read published posts, categories and files without an account or a content key. */
+  anonymous_read: boolean;
 }
 
 /**
@@ -66,7 +68,11 @@ export class SettingsService {
   }
 
   #store(row: SettingsRow): Settings {
-    const value = { maintenance: row.maintenance, allow_registration: row.allow_registration };
+    const value = {
+      maintenance: row.maintenance,
+      allow_registration: row.allow_registration,
+      anonymous_read: row.anonymous_read,
+    };
     this.#cached = { value, at: Date.now() };
     return value;
   }

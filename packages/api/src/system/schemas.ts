@@ -11,10 +11,18 @@ export const healthOutput = z
 export type Health = z.infer<typeof healthOutput>;
 
 export const settingsOutput = z
-  .object({ maintenance: z.boolean(), allow_registration: z.boolean() })
+  .object({
+    maintenance: z.boolean(),
+    allow_registration: z.boolean(),
+    anonymous_read: z.boolean().meta({
+      description:
+        'Anyone may read published posts, categories and files without an account or a content key.',
+    }),
+  })
   .meta({ id: 'Settings' });
 
 export const updateSettingsInput = z.object({
   maintenance: bool().optional(),
   allow_registration: bool().optional(),
+  anonymous_read: bool().optional(),
 });

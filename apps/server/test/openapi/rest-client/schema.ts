@@ -40,7 +40,7 @@ export interface paths {
          */
         get: operations["systemSettingsGet"];
         /**
-         * Switch maintenance or registration
+         * Switch maintenance, registration or anonymous reading
          * @description Requires a bearer token.
          *
          *     tRPC / SDK: `client.system.settings.update.mutate(…)`.
@@ -51,7 +51,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Switch maintenance or registration
+         * Switch maintenance, registration or anonymous reading
          * @description Requires a bearer token.
          *
          *     tRPC / SDK: `client.system.settings.update.mutate(…)`.
@@ -332,9 +332,9 @@ export interface paths {
         };
         /**
          * List posts
-         * @description Newest first (search results by rank unless `ordering` is given). Non-staff see published posts and their own drafts; deleted posts never appear.
+         * @description Newest first (search results by rank unless `ordering` is given). Non-staff see published posts and their own drafts; deleted posts never appear. A content key (or anyone, while anonymous reading is on) sees published posts only.
          *
-         *     Requires a bearer token.
+         *     Requires an access token or a content key (`Authorization: Bearer lk_…` or `?key=lk_…`), unless anonymous reading is on (`anonymous_read` in the system settings).
          *
          *     tRPC / SDK: `client.posts.list.query(…)`.
          */
@@ -388,9 +388,9 @@ export interface paths {
         };
         /**
          * Read a post
-         * @description A draft only for its author or staff (404 otherwise).
+         * @description A draft only for its author or staff (404 otherwise: for a content key or an anonymous reader, a draft is as absent as a slug that never existed).
          *
-         *     Requires a bearer token.
+         *     Requires an access token or a content key (`Authorization: Bearer lk_…` or `?key=lk_…`), unless anonymous reading is on (`anonymous_read` in the system settings).
          *
          *     tRPC / SDK: `client.posts.get.query(…)`.
          */
@@ -445,6 +445,78 @@ export interface paths {
          *     tRPC / SDK: `client.posts.restore.mutate(…)`.
          */
         post: operations["postsRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{slug}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a post's revisions
+         * @description Newest first, without bodies. Each revision is the post as one write left it (create, update, restore, scheduled publish) with who wrote it and when; the newest is the current state. The author or staff: another user's published post is 403, their draft or a deleted post 404.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.posts.revisions.list.query(…)`.
+         */
+        get: operations["postsRevisionsList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{slug}/revisions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one revision of a post
+         * @description With its body (compare two revisions to see what a write changed). The author or staff.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.posts.revisions.get.query(…)`.
+         */
+        get: operations["postsRevisionsGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{slug}/revisions/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a revision of a post
+         * @description Brings back the revision's title, body, excerpt, tags, categories (those that still exist), thumbnail and published state, and records the restore as a new revision. Restoring a published state publishes the post now (cancelling a schedule). The author or staff.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.posts.revisions.restore.mutate(…)`.
+         */
+        post: operations["postsRevisionsRestore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -540,7 +612,7 @@ export interface paths {
          * List gallery files
          * @description Newest first; `search` matches a substring of the title, case-insensitively.
          *
-         *     Requires a bearer token.
+         *     Requires an access token or a content key (`Authorization: Bearer lk_…` or `?key=lk_…`), unless anonymous reading is on (`anonymous_read` in the system settings).
          *
          *     tRPC / SDK: `client.files.list.query(…)`.
          */
@@ -568,7 +640,7 @@ export interface paths {
         };
         /**
          * Read a gallery file
-         * @description Requires a bearer token.
+         * @description Requires an access token or a content key (`Authorization: Bearer lk_…` or `?key=lk_…`), unless anonymous reading is on (`anonymous_read` in the system settings).
          *
          *     tRPC / SDK: `client.files.get.query(…)`.
          */
@@ -584,6 +656,86 @@ export interface paths {
          *     tRPC / SDK: `client.files.delete.mutate(…)`.
          */
         delete: operations["filesDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List content keys (staff)
+         * @description Newest first, revoked ones included unless `revoked=false`. Never the keys themselves.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.contentKeys.list.query(…)`.
+         */
+        get: operations["contentKeysList"];
+        put?: never;
+        /**
+         * Create a content key (staff)
+         * @description A read-only key for a site frontend: it reads published posts, categories and files, nothing else. The answer carries the key itself (`key`), shown this once: only its hash is stored.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.contentKeys.create.mutate(…)`.
+         */
+        post: operations["contentKeysCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a content key (staff)
+         * @description Its name, prefix, creator, dates and last use; never the key itself.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.contentKeys.get.query(…)`.
+         */
+        get: operations["contentKeysGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/content-keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a content key (staff)
+         * @description From the next request on, the key is refused with 401 `TOKEN_INVALID` by every server process. The key stays listed with its revocation time; revoking it again changes nothing.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.contentKeys.revoke.mutate(…)`.
+         */
+        post: operations["contentKeysRevoke"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -623,6 +775,8 @@ export interface components {
         Settings: {
             maintenance: boolean;
             allow_registration: boolean;
+            /** @description Anyone may read published posts, categories and files without an account or a content key. */
+            anonymous_read: boolean;
         };
         Registered: {
             id: number;
@@ -718,6 +872,8 @@ export interface components {
             author: components["schemas"]["Author"];
             is_published: boolean;
             published_at: string | null;
+            /** @description When the scheduler publishes this draft; null when not scheduled. */
+            publish_at: string | null;
             created_at: string;
             updated_at: string;
         };
@@ -744,8 +900,59 @@ export interface components {
             author: components["schemas"]["Author"];
             is_published: boolean;
             published_at: string | null;
+            /** @description When the scheduler publishes this draft; null when not scheduled. */
+            publish_at: string | null;
             created_at: string;
             updated_at: string;
+        };
+        PostRevisionPage: {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["PostRevisionSummary"][];
+        };
+        PostRevisionSummary: {
+            id: number;
+            /**
+             * @description The write that left this state: `create`, `update`, `restore` (of `restored_from`), `publish` (the scheduler), or `initial` (the state found before the first recorded change).
+             * @enum {string}
+             */
+            kind: "initial" | "create" | "update" | "restore" | "publish";
+            title: string;
+            excerpt: string;
+            tags: string[];
+            /** @description As the categories were named then. */
+            categories: components["schemas"]["CategoryRef"][];
+            /** @description Absolute URL. */
+            thumbnail: string | null;
+            is_published: boolean;
+            /** @description The revision a restore brought back. */
+            restored_from: number | null;
+            /** @description Who wrote it; null for the scheduler or `initial`. */
+            created_by: components["schemas"]["Author"] | null;
+            created_at: string;
+        };
+        PostRevision: {
+            id: number;
+            /**
+             * @description The write that left this state: `create`, `update`, `restore` (of `restored_from`), `publish` (the scheduler), or `initial` (the state found before the first recorded change).
+             * @enum {string}
+             */
+            kind: "initial" | "create" | "update" | "restore" | "publish";
+            title: string;
+            excerpt: string;
+            tags: string[];
+            /** @description As the categories were named then. */
+            categories: components["schemas"]["CategoryRef"][];
+            /** @description Absolute URL. */
+            thumbnail: string | null;
+            is_published: boolean;
+            /** @description The revision a restore brought back. */
+            restored_from: number | null;
+            /** @description Who wrote it; null for the scheduler or `initial`. */
+            created_by: components["schemas"]["Author"] | null;
+            created_at: string;
+            body: string;
         };
         Category: {
             id: number;
@@ -768,6 +975,40 @@ export interface components {
             content_type: string;
             uploaded_by: components["schemas"]["Author"];
             uploaded_at: string;
+        };
+        ContentKeyPage: {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["ContentKey"][];
+        };
+        ContentKey: {
+            id: number;
+            name: string;
+            /** @description The first characters of the key, to tell keys apart. */
+            prefix: string;
+            /** @description The staff member who created it. */
+            created_by: components["schemas"]["Author"] | null;
+            created_at: string;
+            /** @description When a request last used it (updated at most once a minute). */
+            last_used_at: string | null;
+            /** @description When it was revoked; null while it works. */
+            revoked_at: string | null;
+        };
+        CreatedContentKey: {
+            id: number;
+            name: string;
+            /** @description The first characters of the key, to tell keys apart. */
+            prefix: string;
+            /** @description The staff member who created it. */
+            created_by: components["schemas"]["Author"] | null;
+            created_at: string;
+            /** @description When a request last used it (updated at most once a minute). */
+            last_used_at: string | null;
+            /** @description When it was revoked; null while it works. */
+            revoked_at: string | null;
+            /** @description The key itself (`lk_…`): shown this once and never again (only its hash is stored). Send it as `Authorization: Bearer lk_…` or `?key=lk_…`. */
+            key: string;
         };
         /**
          * @description Every error except a 400 field map and maintenance mode.
@@ -948,7 +1189,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "maintenance": false,
-                     *       "allow_registration": true
+                     *       "allow_registration": true,
+                     *       "anonymous_read": false
                      *     }
                      */
                     "application/json": components["schemas"]["Settings"];
@@ -977,6 +1219,7 @@ export interface operations {
                 "application/json": {
                     maintenance?: boolean;
                     allow_registration?: boolean;
+                    anonymous_read?: boolean;
                 };
             };
         };
@@ -990,7 +1233,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "maintenance": true,
-                     *       "allow_registration": true
+                     *       "allow_registration": true,
+                     *       "anonymous_read": false
                      *     }
                      */
                     "application/json": components["schemas"]["Settings"];
@@ -1022,6 +1266,7 @@ export interface operations {
                 "application/json": {
                     maintenance?: boolean;
                     allow_registration?: boolean;
+                    anonymous_read?: boolean;
                 };
             };
         };
@@ -1035,7 +1280,8 @@ export interface operations {
                     /**
                      * @example {
                      *       "maintenance": true,
-                     *       "allow_registration": true
+                     *       "allow_registration": true,
+                     *       "anonymous_read": false
                      *     }
                      */
                     "application/json": components["schemas"]["Settings"];
@@ -1761,6 +2007,7 @@ export interface operations {
                 tag?: string;
                 search?: string;
                 ordering?: "created_at" | "-created_at" | "title" | "-title" | "published_at" | "-published_at";
+                scheduled?: boolean;
             };
             header?: never;
             path?: never;
@@ -1804,6 +2051,7 @@ export interface operations {
                      *           },
                      *           "is_published": true,
                      *           "published_at": "2026-11-27T10:15:00.000Z",
+                     *           "publish_at": null,
                      *           "created_at": "2026-11-27T10:15:00.000Z",
                      *           "updated_at": "2026-11-27T10:15:00.000Z"
                      *         }
@@ -1815,6 +2063,15 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description A content key asked for drafts (`is_published=false` or `scheduled=true`) (`PERMISSION_DENIED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -1856,6 +2113,11 @@ export interface operations {
                         id: number;
                     })[];
                     is_published?: boolean;
+                    /**
+                     * Format: date-time
+                     * @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule.
+                     */
+                    publish_at?: string | null;
                     /** @description JSON: null or "" removes the thumbnail; a URL is ignored. Upload one by multipart. */
                     thumbnail?: string | null;
                 };
@@ -1871,6 +2133,8 @@ export interface operations {
                     categories?: string[];
                     /** @enum {string} */
                     is_published?: "true" | "false" | "1" | "0" | "on";
+                    /** @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule. */
+                    publish_at?: string | unknown | "" | null;
                     /**
                      * Format: binary
                      * @description An image (JPEG, PNG, WebP, GIF or AVIF by its bytes).
@@ -1912,6 +2176,7 @@ export interface operations {
                      *       },
                      *       "is_published": true,
                      *       "published_at": "2026-11-27T10:15:00.000Z",
+                     *       "publish_at": null,
                      *       "created_at": "2026-11-27T10:15:00.000Z",
                      *       "updated_at": "2026-11-27T10:15:00.000Z"
                      *     }
@@ -1999,6 +2264,7 @@ export interface operations {
                      *       },
                      *       "is_published": true,
                      *       "published_at": "2026-11-27T10:15:00.000Z",
+                     *       "publish_at": null,
                      *       "created_at": "2026-11-27T10:15:00.000Z",
                      *       "updated_at": "2026-11-27T10:15:00.000Z"
                      *     }
@@ -2037,6 +2303,11 @@ export interface operations {
                         id: number;
                     })[];
                     is_published?: boolean;
+                    /**
+                     * Format: date-time
+                     * @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule.
+                     */
+                    publish_at?: string | null;
                     /** @description JSON: null or "" removes the thumbnail; a URL is ignored. Upload one by multipart. */
                     thumbnail?: string | null;
                 };
@@ -2052,6 +2323,8 @@ export interface operations {
                     categories?: string[];
                     /** @enum {string} */
                     is_published?: "true" | "false" | "1" | "0" | "on";
+                    /** @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule. */
+                    publish_at?: string | unknown | "" | null;
                     /**
                      * Format: binary
                      * @description An image (JPEG, PNG, WebP, GIF or AVIF by its bytes). An empty value removes the thumbnail.
@@ -2146,6 +2419,11 @@ export interface operations {
                         id: number;
                     })[];
                     is_published?: boolean;
+                    /**
+                     * Format: date-time
+                     * @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule.
+                     */
+                    publish_at?: string | null;
                     /** @description JSON: null or "" removes the thumbnail; a URL is ignored. Upload one by multipart. */
                     thumbnail?: string | null;
                 };
@@ -2161,6 +2439,8 @@ export interface operations {
                     categories?: string[];
                     /** @enum {string} */
                     is_published?: "true" | "false" | "1" | "0" | "on";
+                    /** @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule. */
+                    publish_at?: string | unknown | "" | null;
                     /**
                      * Format: binary
                      * @description An image (JPEG, PNG, WebP, GIF or AVIF by its bytes). An empty value removes the thumbnail.
@@ -2219,6 +2499,211 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    postsRevisionsList: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 2,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 118,
+                     *           "kind": "update",
+                     *           "title": "Hello, Lectern",
+                     *           "excerpt": "First post, with formatting.",
+                     *           "tags": [
+                     *             "news",
+                     *             "lectern"
+                     *           ],
+                     *           "categories": [
+                     *             {
+                     *               "id": 3,
+                     *               "name": "News",
+                     *               "slug": "news"
+                     *             }
+                     *           ],
+                     *           "thumbnail": null,
+                     *           "is_published": true,
+                     *           "restored_from": null,
+                     *           "created_by": {
+                     *             "id": 7,
+                     *             "username": "ada",
+                     *             "slug": "ada-1f3a9c2e"
+                     *           },
+                     *           "created_at": "2026-11-27T10:15:00.000Z"
+                     *         },
+                     *         {
+                     *           "id": 117,
+                     *           "kind": "create",
+                     *           "title": "Hello",
+                     *           "excerpt": "First post, with formatting.",
+                     *           "tags": [
+                     *             "news",
+                     *             "lectern"
+                     *           ],
+                     *           "categories": [
+                     *             {
+                     *               "id": 3,
+                     *               "name": "News",
+                     *               "slug": "news"
+                     *             }
+                     *           ],
+                     *           "thumbnail": null,
+                     *           "is_published": true,
+                     *           "restored_from": null,
+                     *           "created_by": {
+                     *             "id": 7,
+                     *             "username": "ada",
+                     *             "slug": "ada-1f3a9c2e"
+                     *           },
+                     *           "created_at": "2026-11-27T09:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostRevisionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Another user's published post (`PERMISSION_DENIED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    postsRevisionsGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                /** @description The revision id (from the list). */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 118,
+                     *       "kind": "update",
+                     *       "title": "Hello, Lectern",
+                     *       "excerpt": "First post, with formatting.",
+                     *       "tags": [
+                     *         "news",
+                     *         "lectern"
+                     *       ],
+                     *       "categories": [
+                     *         {
+                     *           "id": 3,
+                     *           "name": "News",
+                     *           "slug": "news"
+                     *         }
+                     *       ],
+                     *       "thumbnail": null,
+                     *       "is_published": true,
+                     *       "restored_from": null,
+                     *       "created_by": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "created_at": "2026-11-27T10:15:00.000Z",
+                     *       "body": "<p>First post, with <strong>formatting</strong>.</p>"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PostRevision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Another user's published post (`PERMISSION_DENIED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    postsRevisionsRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                /** @description The revision id (from the list). */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Another user's published post (`PERMISSION_DENIED`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
@@ -2570,6 +3055,186 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    contentKeysList: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                revoked?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 4,
+                     *           "name": "Marketing site (production)",
+                     *           "prefix": "lk_Q2hvb3Nl",
+                     *           "created_by": {
+                     *             "id": 7,
+                     *             "username": "ada",
+                     *             "slug": "ada-1f3a9c2e"
+                     *           },
+                     *           "created_at": "2026-11-27T09:30:00.000Z",
+                     *           "last_used_at": "2026-11-27T10:15:00.000Z",
+                     *           "revoked_at": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContentKeyPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    contentKeysCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Marketing site (production)"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description What the key is for, e.g. "Marketing site (production)". */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 4,
+                     *       "name": "Marketing site (production)",
+                     *       "prefix": "lk_Q2hvb3Nl",
+                     *       "created_by": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "created_at": "2026-11-27T09:30:00.000Z",
+                     *       "last_used_at": null,
+                     *       "revoked_at": null,
+                     *       "key": "lk_Q2hvb3NlIGEgbG9uZyByYW5kb20ga2V5IGFuZCBrZWVwIGl0"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedContentKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    contentKeysGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContentKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    contentKeysRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 4,
+                     *       "name": "Marketing site (production)",
+                     *       "prefix": "lk_Q2hvb3Nl",
+                     *       "created_by": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "created_at": "2026-11-27T09:30:00.000Z",
+                     *       "last_used_at": "2026-11-27T10:15:00.000Z",
+                     *       "revoked_at": "2026-11-27T10:15:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ContentKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];

@@ -1,11 +1,11 @@
 import { fail } from '../../errors.ts';
-import { authedProcedure } from '../../trpc.ts';
+import { readerProcedure } from '../../trpc.ts';
 import { filesExamples } from '../examples.ts';
 import { findFileById } from '../queries.ts';
 import { fileIdInput, fileOutput } from '../schemas.ts';
 import { parseFileId, toGalleryFile } from '../service.ts';
 
-export const getFileProcedure = authedProcedure
+export const getFileProcedure = readerProcedure
   .meta({
     openapi: { method: 'GET', path: '/files/{id}', tags: ['files'], summary: 'Read a gallery file' },
     examples: filesExamples.get,

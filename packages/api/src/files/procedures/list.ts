@@ -1,10 +1,10 @@
 import { paginate } from '../../shared/pagination.ts';
-import { authedProcedure } from '../../trpc.ts';
+import { readerProcedure } from '../../trpc.ts';
 import { listFiles } from '../queries.ts';
 import { fileListInput, filePageOutput } from '../schemas.ts';
 import { toGalleryFile } from '../service.ts';
 
-export const listFilesProcedure = authedProcedure
+export const listFilesProcedure = readerProcedure
   .meta({
     openapi: {
       method: 'GET',

@@ -1,14 +1,14 @@
 import { isStaff } from '../../context.ts';
 import { paginate } from '../../shared/pagination.ts';
-import { authedProcedure } from '../../trpc.ts';
+import { readerProcedure } from '../../trpc.ts';
 import { postsExamples } from '../examples.ts';
 import { postListInput, postPageOutput } from '../schemas.ts';
-import { listVisiblePosts, toPostSummary } from '../service.ts';
+import { listVisiblePosts, refusePublicDrafts, toPostSummary } from '../service.ts';
 
 const present = (value: string | undefined) =>
   value === undefined || value.trim() === '' ? undefined : value.trim();
 
-export const listPostsProcedure = authedProcedure
+export const listPostsProcedure = readerProcedure
   .meta({
     openapi: {
       method: 'GET',
@@ -17,25 +17,36 @@ export const listPostsProcedure = authedProcedure
       summary: 'List posts',
       description:
         'Newest first (search results by rank unless `ordering` is given). Non-staff see published posts ' +
-        'and their own drafts; deleted posts never appear.',
+        'and their own drafts; deleted posts never appear. A content key (or anyone, while anonymous ' +
+        'reading is on) sees published posts only.',
+    },
+    errors: {
+      '403': {
+        code: 'PERMISSION_DENIED',
+        description: 'A content key asked for drafts (`is_published=false` or `scheduled=true`).',
+      },
     },
     examples: postsExamples.list,
   })
   .input(postListInput)
   .output(postPageOutput)
   .query(async ({ ctx, input }) => {
+    const user = ctx.user;
+    if (!user) refusePublicDrafts(ctx, input);
     const page = await paginate(ctx, {
       restPath: '/api/posts/',
       input,
       load: (window) =>
         listVisiblePosts(ctx, {
-          viewer: { id: ctx.user.id, staff: isStaff(ctx.user) },
+          viewer: user ? { id: user.id, staff: isStaff(user) } : { id: null, staff: false },
           filters: {
-            isPublished: input.is_published,
+            // Without a user: published posts only (the view the public front page shares in the cache).
+            isPublished: user ? input.is_published : true,
             category: present(input.categories),
             author: present(input.author),
             tag: present(input.tag),
             search: present(input.search),
+            scheduled: input.scheduled,
           },
           ordering: input.ordering,
           ...window,

@@ -9,7 +9,7 @@ export const updateSettingsProcedure = superuserProcedure
       method: 'PATCH',
       path: '/system/settings',
       tags: ['system'],
-      summary: 'Switch maintenance or registration',
+      summary: 'Switch maintenance, registration or anonymous reading',
     },
     maintenanceExempt: 'superuser',
     examples: systemExamples.updateSettings,
