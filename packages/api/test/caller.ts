@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { NewUser } from '@lectern/db';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
 import type { ApiConfig } from '../src/config.ts';
-import type { AuthUser, Context, Services } from '../src/context.ts';
+import type { AuthUser, ContentKeyPrincipal, Context, Services } from '../src/context.ts';
 import { appRouter } from '../src/router.ts';
 import { ContentCache } from '../src/shared/content-cache.ts';
 import { MailService } from '../src/shared/mail.ts';
@@ -20,7 +20,7 @@ import { SettingsService } from '../src/shared/settings.ts';
 import { LocalDiskStorage } from '../src/shared/storage.ts';
 import { createCallerFactory } from '../src/trpc.ts';
 
-const config: ApiConfig = {
+const baseConfig: ApiConfig = {
   nodeEnv: 'test',
   version: '0.0.0-test',
   jwtSecret: 'procedure-tests-secret-0123456789-0123456789',
@@ -40,14 +40,18 @@ const createCaller = createCallerFactory(appRouter);
 export interface Procedures {
   testDb: TestDb;
   services: Services;
+  config: ApiConfig;
   /** The app router as `user` calls it (anonymous when null). */
   as(user: AuthUser | null): ReturnType<typeof createCaller>;
+  /** The app router as a request with a content key calls it. */
+  asKey(key: ContentKeyPrincipal): ReturnType<typeof createCaller>;
   /** A verified user inserted directly (no password flow). */
   user(fields?: Partial<NewUser>): Promise<AuthUser>;
   close(): Promise<void>;
 }
 
-export async function openProcedures(): Promise<Procedures> {
+export async function openProcedures(overrides: Partial<ApiConfig> = {}): Promise<Procedures> {
+  const config: ApiConfig = { ...baseConfig, ...overrides };
   const testDb = await openTestDb();
   const db = testDb.db;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lectern-api-'));
@@ -80,20 +84,22 @@ export async function openProcedures(): Promise<Procedures> {
     }),
     contentCache: new ContentCache(db, 0),
   };
-  const context = (user: AuthUser | null): Context => ({
+  const context = (user: AuthUser | null, contentKey: ContentKeyPrincipal | null = null): Context => ({
     db,
     config,
     services,
     request: { ip: '127.0.0.1', baseUrl: 'http://lectern.test' },
     user,
-    contentKey: null,
+    contentKey,
     tokenRejected: false,
     http: { headers: {} },
   });
   return {
     testDb,
     services,
+    config,
     as: (user) => createCaller(context(user)),
+    asKey: (key) => createCaller(context(null, key)),
     async user(fields = {}) {
       const tag = randomUUID().slice(0, 8);
       return db
