@@ -126,10 +126,22 @@ describe('post revisions', () => {
     const cases: Array<[string, () => Promise<unknown>, string]> = [
       ['author', () => p.as(author).posts.revisions.list({ slug: draft.slug }), 'ok'],
       ['staff', () => p.as(staff).posts.revisions.list({ slug: draft.slug }), 'ok'],
-      ['other, published', () => p.as(other).posts.revisions.list({ slug: published.slug }), 'PERMISSION_DENIED'],
-      ['other, get', () => p.as(other).posts.revisions.get({ slug: published.slug, id }), 'PERMISSION_DENIED'],
+      [
+        'other, published',
+        () => p.as(other).posts.revisions.list({ slug: published.slug }),
+        'PERMISSION_DENIED',
+      ],
+      [
+        'other, get',
+        () => p.as(other).posts.revisions.get({ slug: published.slug, id }),
+        'PERMISSION_DENIED',
+      ],
       ['other, draft', () => p.as(other).posts.revisions.list({ slug: draft.slug }), 'NOT_FOUND'],
-      ['other, restore', () => p.as(other).posts.revisions.restore({ slug: published.slug, id }), 'PERMISSION_DENIED'],
+      [
+        'other, restore',
+        () => p.as(other).posts.revisions.restore({ slug: published.slug, id }),
+        'PERMISSION_DENIED',
+      ],
       ['anonymous', () => p.as(null).posts.revisions.list({ slug: published.slug }), 'NOT_AUTHENTICATED'],
       ['content key', () => p.asKey(key).posts.revisions.list({ slug: published.slug }), 'PERMISSION_DENIED'],
     ];
@@ -187,7 +199,10 @@ describe('post revisions', () => {
     ]);
 
     // A category deleted since is left out; the others come back.
-    await p.testDb.db.deleteFrom('categories').where('id', '=', categoryIds[1] ?? 0).execute();
+    await p.testDb.db
+      .deleteFrom('categories')
+      .where('id', '=', categoryIds[1] ?? 0)
+      .execute();
     const again = await p.as(author).posts.revisions.restore({ slug: post.slug, id: created?.id ?? 0 });
     expect(again.categories.map((c) => c.id)).toEqual([categoryIds[0]]);
     expect(await codeOf(() => p.as(author).posts.revisions.restore({ slug: post.slug, id: 999_999 }))).toBe(
@@ -205,7 +220,9 @@ describe('post revisions', () => {
     expect(scheduled).toMatchObject({ is_published: false, publish_at: at });
     const draftState = (await p.as(author).posts.revisions.list({ slug: post.slug })).results[0];
 
-    const keptSchedule = await p.as(author).posts.revisions.restore({ slug: post.slug, id: draftState?.id ?? 0 });
+    const keptSchedule = await p
+      .as(author)
+      .posts.revisions.restore({ slug: post.slug, id: draftState?.id ?? 0 });
     expect(keptSchedule).toMatchObject({ is_published: false, publish_at: at });
     const republished = await p.as(author).posts.revisions.restore({ slug: post.slug, id: live?.id ?? 0 });
     expect(republished).toMatchObject({ title: 'Was live', is_published: true, publish_at: null });
@@ -239,7 +256,9 @@ describe('post revisions', () => {
       FOR EACH ROW EXECUTE FUNCTION test_refuse_revision()`.execute(db);
 
     for (const title of ['refused at commit', 'no revision for this']) {
-      await expect(p.as(author).posts.update({ slug: post.slug, title, body: '<p>two</p>' })).rejects.toThrow();
+      await expect(
+        p.as(author).posts.update({ slug: post.slug, title, body: '<p>two</p>' }),
+      ).rejects.toThrow();
       expect(await revisionRows(post.id), title).toEqual(before);
       expect(await p.as(author).posts.get({ slug: post.slug })).toMatchObject({
         title: 'Atomic',
@@ -301,7 +320,9 @@ describe('post revisions: trimming to REVISIONS_KEPT', () => {
     await p.as(author).posts.update({ slug: neighbour.slug, title: 'Neighbour 1' });
     for (let i = 1; i <= 6; i++) {
       await p.as(author).posts.update({ slug: post.slug, title: `Trim ${i}` });
-      const titles = (await p.as(author).posts.revisions.list({ slug: post.slug })).results.map((r) => r.title);
+      const titles = (await p.as(author).posts.revisions.list({ slug: post.slug })).results.map(
+        (r) => r.title,
+      );
       expect(titles, `after update ${i}`).toHaveLength(Math.min(i + 1, 3));
     }
     const titles = (await p.as(author).posts.revisions.list({ slug: post.slug })).results.map((r) => r.title);
