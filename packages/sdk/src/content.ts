@@ -56,6 +56,8 @@ function revivePost(body: Record<string, unknown>): Post {
   return {
     ...body,
     published_at: body.published_at === null ? null : new Date(String(body.published_at)),
+    publish_at:
+      body.publish_at === null || body.publish_at === undefined ? null : new Date(String(body.publish_at)),
     created_at: new Date(String(body.created_at)),
     updated_at: new Date(String(body.updated_at)),
   } as Post;
@@ -76,6 +78,8 @@ function appendPostFields(form: FormData, input: PostCreateInput): void {
     form.append('categories', JSON.stringify(ids));
   }
   if (input.is_published !== undefined) form.append('is_published', input.is_published ? 'true' : 'false');
+  // Multipart carries text: ISO 8601 for a time, empty for "no schedule".
+  if (input.publish_at !== undefined) form.append('publish_at', input.publish_at?.toISOString() ?? '');
 }
 
 /**

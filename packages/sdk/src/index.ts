@@ -21,6 +21,11 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 /** The full profile, as `users.me`, `users.update` and `uploadProfilePicture` return it. */
 export type UserProfile = RouterOutputs['users']['update'];
 export type LoginResult = RouterOutputs['users']['login'];
+/** One revision of a post, with its body (`posts.revisions.get`). */
+export type PostRevision = RouterOutputs['posts']['revisions']['get'];
+/** A content key as staff see it (`contentKeys.get`); `CreatedContentKey` adds the key itself, shown once. */
+export type ContentKey = RouterOutputs['contentKeys']['get'];
+export type CreatedContentKey = RouterOutputs['contentKeys']['create'];
 
 export interface LecternClientOptions {
   /** The server's base URL, e.g. http://localhost:8000 (the tRPC door is at /trpc, REST at /api). */
@@ -268,6 +273,63 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
       return Reflect.get(target, prop, receiver);
     },
   }) as LecternClient;
+}
+
+export interface ContentClientOptions {
+  /** The server's base URL, e.g. https://cms.example.com. */
+  url: string;
+  /**
+   * A content key (`lk_…`) made by staff (`contentKeys.create`). Leave it out only while the server's
+   * anonymous reading (`anonymous_read`) is on.
+   */
+  key?: string;
+  /** A fetch implementation (defaults to the global one). */
+  fetch?: typeof fetch;
+  /** Extra headers on every request. */
+  headers?: () => Record<string, string> | Promise<Record<string, string>>;
+}
+
+/** The reads a content key may make: published posts, categories and files, nothing else. */
+export interface LecternContentClient {
+  posts: Pick<LecternTrpcClient['posts'], 'list' | 'get'>;
+  categories: Pick<LecternTrpcClient['categories'], 'list' | 'get'>;
+  files: Pick<LecternTrpcClient['files'], 'list' | 'get'>;
+}
+
+/**
+ * A read-only client for a site frontend: it sends the content key with every call and its type offers
+ * only the reads a key may make (published posts — drafts are never listed —, categories and files).
+ * No login, no token refresh. Every failure is a LecternError (401 `TOKEN_INVALID` once the key is
+ * revoked).
+ */
+export function createContentClient(options: ContentClientOptions): LecternContentClient {
+  const { key } = options;
+  if (key !== undefined && !key.startsWith('lk_')) {
+    throw new TypeError(
+      'createContentClient takes a content key (lk_…); a signed-in user uses createLecternClient.',
+    );
+  }
+  const base = options.url.replace(/\/+$/, '');
+  const client = createTRPCClientProxy<AppRouter>(
+    new LecternUntypedClient({
+      links: [
+        httpBatchLink({
+          url: `${base}/trpc`,
+          transformer: superjson,
+          fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+          headers: async () => ({
+            ...(options.headers ? await options.headers() : {}),
+            ...(key ? { authorization: `Bearer ${key}` } : {}),
+          }),
+        }),
+      ],
+    }),
+  );
+  return {
+    posts: { list: client.posts.list, get: client.posts.get },
+    categories: { list: client.categories.list, get: client.categories.get },
+    files: { list: client.files.list, get: client.files.get },
+  };
 }
 
 function nameOf(file: Blob, fallback: string): string {

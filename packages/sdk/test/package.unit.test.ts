@@ -99,8 +99,10 @@ function procedureChecks(paths: string[]): string {
 const USAGE = `import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import {
   type AppRouter,
+  createContentClient,
   createLecternClient,
   LecternError,
+  type PostRevision,
   MemoryTokenStorage,
   type RouterInputs,
   type RouterOutputs,
@@ -176,6 +178,28 @@ export async function content(): Promise<string[]> {
   // @ts-expect-error the author is an object
   const author: string = post.author;
   return [post.slug, String(count), String(next), String(published), author, ...names];
+}
+
+export async function publishing(): Promise<number> {
+  const site = createContentClient({ url: 'http://localhost:8000', key: 'lk_example' });
+  const page = await site.posts.list.query({ page_size: 5 });
+  const when: Date | null = page.results[0]?.publish_at ?? null;
+  // @ts-expect-error a content client cannot write
+  await site.posts.create.mutate({ title: 'x' });
+  // @ts-expect-error nor read users
+  await site.users.me.query();
+  const revision: PostRevision = await client.posts.revisions.get.query({ slug: 's', id: 1 });
+  // @ts-expect-error revision ids are numbers on the typed door
+  await client.posts.revisions.get.query({ slug: 's', id: true });
+  const scheduled = await client.posts.create.mutate({ title: 'Later', publish_at: new Date() });
+  // @ts-expect-error publish_at is a Date (or null) on the typed door
+  await client.posts.create.mutate({ title: 'Later', publish_at: 42 });
+  const created = await client.contentKeys.create.mutate({ name: 'Site' });
+  const secret: string = created.key;
+  const listed = await client.contentKeys.get.query({ id: created.id });
+  // @ts-expect-error the key is shown only by create
+  listed.key;
+  return page.count + revision.id + (when?.getTime() ?? 0) + secret.length + Number(scheduled.publish_at);
 }
 
 export function describeError(error: unknown): string {
@@ -339,9 +363,10 @@ describe('@lectern/sdk as a published package', () => {
 
   it('ships a README whose TypeScript examples cover every area', () => {
     const all = examples.join('\n');
-    for (const area of ['system', 'users', 'posts', 'categories', 'files', 'auth']) {
+    for (const area of ['system', 'users', 'posts', 'categories', 'files', 'contentKeys', 'auth']) {
       expect(all).toContain(`client.${area}.`);
     }
+    expect(all).toContain('createContentClient(');
     for (const helper of [
       'createPostWithThumbnail',
       'updatePostThumbnail',
