@@ -198,6 +198,17 @@ type JsonSchema = Record<string, unknown>;
 const MULTIPART_BOOL = { type: 'string', enum: ['true', 'false', '1', '0', 'on'] };
 
 /**
+ * A text field's schema. A field that declares its REST shape (an `override` meta, e.g. a date-time
+ * whose typed-door schema is a Date) is documented by that shape, as text.
+ */
+function textProperty(prop: JsonSchema): JsonSchema {
+  const { override, anyOf: _anyOf, ...rest } = prop as JsonSchema & { override?: unknown; anyOf?: unknown };
+  if (override === null || typeof override !== 'object') return { ...prop, type: 'string' };
+  const { type: _type, anyOf: _overrideAnyOf, ...shape } = override as JsonSchema;
+  return { ...rest, ...shape, type: 'string' };
+}
+
+/**
  * The document's multipart schema of a route, derived from the zod schema that validates its text
  * fields: booleans become their accepted words, lists one JSON string (or repeated fields for ids),
  * and each file field a binary part.
@@ -227,7 +238,7 @@ export function multipartSchema(route: Pick<MultipartRoute, 'fields' | 'files'>)
         description:
           `${prop.description ?? ''} The field repeated, or one JSON list such as \`[1,2]\`.`.trim(),
       };
-    else properties[name] = { ...prop, type: 'string' };
+    else properties[name] = textProperty(prop);
   }
   for (const [name, file] of Object.entries(route.files)) {
     properties[name] = { type: 'string', format: 'binary', description: file.description };

@@ -115,7 +115,15 @@ describe('the committed OpenAPI document (apps/server/openapi.json)', () => {
       if (!openapi) continue;
       const op = doc.paths[documented(openapi.path)]?.[openapi.method.toLowerCase()];
       expect(meta.access, procedure).toBeDefined();
-      if (meta.access !== 'public') {
+      if (meta.access === 'reader') {
+        // Reads of published content: an access token or a content key (header or ?key=).
+        expect(op?.security, procedure).toEqual([
+          { bearerAuth: [] },
+          { contentKey: [] },
+          { contentKeyQuery: [] },
+        ]);
+        expect(op?.responses['401'], procedure).toBeDefined();
+      } else if (meta.access !== 'public') {
         expect(op?.security, procedure).toEqual([{ bearerAuth: [] }]);
         expect(op?.responses['401'], procedure).toBeDefined();
       } else {
@@ -125,6 +133,8 @@ describe('the committed OpenAPI document (apps/server/openapi.json)', () => {
     expect(doc.paths['/api/users/login']?.post?.security).toEqual([]);
     expect(doc.paths['/api/users/register']?.post?.security).toEqual([]);
     expect(doc.paths['/api/users/me']?.get?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/api/posts']?.get?.security).toContainEqual({ contentKey: [] });
+    expect(doc.paths['/api/content-keys']?.get?.security).toEqual([{ bearerAuth: [] }]);
     expect(doc.paths['/health-check']?.get?.security).toEqual([]);
   });
 

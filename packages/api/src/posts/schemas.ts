@@ -83,6 +83,8 @@ const DATE_TIME_HINT = 'Enter a date and time in ISO 8601 with a time zone, e.g.
  */
 export const publishAtInput = z
   .union([z.date(), z.iso.datetime({ offset: true }), z.literal(''), z.null()], { error: DATE_TIME_HINT })
+  // What REST clients send: the document describes the text, not the typed door's Date.
+  .meta({ override: { type: ['string', 'null'], format: 'date-time', anyOf: undefined } })
   .transform((value, ctx) => {
     if (value === null || value === '') return null;
     const at = typeof value === 'string' ? new Date(value) : value;
@@ -105,7 +107,6 @@ export const publishAtInput = z
     description:
       'Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft ' +
       'until then; null cancels the schedule.',
-    override: { type: ['string', 'null'], format: 'date-time', anyOf: undefined },
   }) as unknown as z.ZodType<Date | null, Date | null>;
 
 const postFields = {

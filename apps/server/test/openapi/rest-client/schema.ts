@@ -2133,8 +2133,11 @@ export interface operations {
                     categories?: string[];
                     /** @enum {string} */
                     is_published?: "true" | "false" | "1" | "0" | "on";
-                    /** @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule. */
-                    publish_at?: string | unknown | "" | null;
+                    /**
+                     * Format: date-time
+                     * @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule.
+                     */
+                    publish_at?: string;
                     /**
                      * Format: binary
                      * @description An image (JPEG, PNG, WebP, GIF or AVIF by its bytes).
@@ -2323,8 +2326,11 @@ export interface operations {
                     categories?: string[];
                     /** @enum {string} */
                     is_published?: "true" | "false" | "1" | "0" | "on";
-                    /** @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule. */
-                    publish_at?: string | unknown | "" | null;
+                    /**
+                     * Format: date-time
+                     * @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule.
+                     */
+                    publish_at?: string;
                     /**
                      * Format: binary
                      * @description An image (JPEG, PNG, WebP, GIF or AVIF by its bytes). An empty value removes the thumbnail.
@@ -2439,8 +2445,11 @@ export interface operations {
                     categories?: string[];
                     /** @enum {string} */
                     is_published?: "true" | "false" | "1" | "0" | "on";
-                    /** @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule. */
-                    publish_at?: string | unknown | "" | null;
+                    /**
+                     * Format: date-time
+                     * @description Publish the post at this time (ISO 8601 with a time zone; in the future). The post stays a draft until then; null cancels the schedule.
+                     */
+                    publish_at?: string;
                     /**
                      * Format: binary
                      * @description An image (JPEG, PNG, WebP, GIF or AVIF by its bytes). An empty value removes the thumbnail.
