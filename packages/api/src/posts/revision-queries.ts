@@ -9,7 +9,11 @@ import type { CategoryRef } from './schemas.ts';
  * back, and one statement serves one post or a batch (the scheduler's).
  */
 
-const ids = (postIds: readonly number[]) => sql.join(postIds.map((id) => sql`${id}`));
+/**
+ * A list of ids as one array parameter: the statement's text stays the same whatever the list's length,
+ * so it is prepared once per connection (DB_PREPARED_STATEMENTS), not once per batch size.
+ */
+const idArray = (postIds: readonly number[]) => sql`${[...postIds]}::int[]`;
 
 /** The post's categories as they are named now, in the order posts show them. */
 const categoriesNow = sql`coalesce((
@@ -33,7 +37,7 @@ export async function insertInitialRevisions(
     SELECT p.id, 'initial', p.title, p.body, p.excerpt, p.excerpt_is_custom, p.tags, ${categoriesNow},
       p.thumbnail, p.is_published, NULL, p.updated_at
     FROM posts p
-    WHERE p.id IN (${ids(postIds)})
+    WHERE p.id = ANY(${idArray(postIds)})
       AND NOT EXISTS (SELECT 1 FROM post_revisions r WHERE r.post_id = p.id)`.execute(db);
 }
 
@@ -65,7 +69,7 @@ export async function insertRevisions(
     SELECT p.id, ${kind}, p.title, p.body, p.excerpt, p.excerpt_is_custom, p.tags, ${categoriesNow},
       p.thumbnail, p.is_published, ${by.restoredFrom}::integer, ${by.userId}::integer
     FROM posts p
-    WHERE p.id IN (${ids(postIds)}) ${unchanged}
+    WHERE p.id = ANY(${idArray(postIds)}) ${unchanged}
     ORDER BY p.id`.execute(db);
 }
 
@@ -84,7 +88,7 @@ export async function trimRevisions(
       SELECT p.id AS post_id,
         (SELECT k.id FROM post_revisions k WHERE k.post_id = p.id
          ORDER BY k.id DESC OFFSET ${kept - 1} LIMIT 1) AS oldest_kept
-      FROM posts p WHERE p.id IN (${ids(postIds)})
+      FROM posts p WHERE p.id = ANY(${idArray(postIds)})
     )
     DELETE FROM post_revisions r USING cut
     WHERE r.post_id = cut.post_id AND r.id < cut.oldest_kept
@@ -99,13 +103,12 @@ export async function thumbnailsInUse(
   keys: readonly string[],
 ): Promise<Set<string>> {
   if (postIds.length === 0 || keys.length === 0) return new Set();
-  const named = sql.join(keys.map((key) => sql`${key}`));
+  const named = sql`${[...keys]}::text[]`;
   const result = await sql<{ thumbnail: string }>`
-    SELECT thumbnail FROM posts WHERE id IN (${ids(postIds)}) AND thumbnail IN (${named})
+    SELECT thumbnail FROM posts WHERE id = ANY(${idArray(postIds)}) AND thumbnail = ANY(${named})
     UNION
-    SELECT thumbnail FROM post_revisions WHERE post_id IN (${ids(postIds)}) AND thumbnail IN (${named})`.execute(
-    db,
-  );
+    SELECT thumbnail FROM post_revisions
+    WHERE post_id = ANY(${idArray(postIds)}) AND thumbnail = ANY(${named})`.execute(db);
   return new Set(result.rows.map((row) => row.thumbnail));
 }
 

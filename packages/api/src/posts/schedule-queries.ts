@@ -48,6 +48,7 @@ export async function publishScheduledPosts(db: Kysely<Database>, ids: readonly 
       publish_at: null,
       updated_at: sql<Date>`now()`,
     })
-    .where('id', 'in', ids)
+    // One array parameter: the same statement text for every batch size.
+    .where(sql<boolean>`id = ANY(${[...ids]}::int[])`)
     .execute();
 }
