@@ -22,6 +22,7 @@ import { docsPlugin } from './plugins/docs.ts';
 import { installErrorHandlers, sendError } from './plugins/errors.ts';
 import { installContentEtags } from './plugins/etag.ts';
 import { mediaPlugin } from './plugins/media.ts';
+import { clientErrorHandler, installBodyGuards } from './plugins/request-guards.ts';
 import { restPlugin } from './plugins/rest.ts';
 import { trpcPlugin } from './plugins/trpc.ts';
 import { uploadsPlugin } from './plugins/uploads.ts';
@@ -59,6 +60,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    clientErrorHandler,
+    // A malformed URL (bad percent-encoding) is answered by the router before any hook: same shape.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
   });
 
   const makeContext = (req: FastifyRequest) =>
@@ -68,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   app.decorate('lectern', { createContext: makeContext, router: appRouter });
   installErrorHandlers(app);
+  installBodyGuards(app);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);

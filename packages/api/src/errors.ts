@@ -16,9 +16,18 @@ interface CodeInfo {
  */
 export const MACHINE_CODES = {
   VALIDATION_ERROR: { status: 400, trpc: 'BAD_REQUEST', meaning: 'invalid input (a 400 field map on REST)' },
-  PARSE_ERROR: { status: 400, trpc: 'PARSE_ERROR', meaning: 'a body that is not valid JSON' },
+  PARSE_ERROR: {
+    status: 400,
+    trpc: 'PARSE_ERROR',
+    meaning: 'a body that is not valid JSON (or not UTF-8, or nested too deeply)',
+  },
   BAD_REQUEST: { status: 400, trpc: 'BAD_REQUEST', meaning: 'a request the server cannot read' },
   INVALID_HOST: { status: 400, trpc: 'BAD_REQUEST', meaning: 'a Host header outside ALLOWED_HOSTS' },
+  MALFORMED_MULTIPART: {
+    status: 400,
+    trpc: 'BAD_REQUEST',
+    meaning: 'a multipart body that cannot be read (no or wrong boundary, cut short)',
+  },
   NOT_AUTHENTICATED: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'no bearer token' },
   TOKEN_INVALID: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'an expired, malformed or revoked token' },
   INVALID_CREDENTIALS: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'a wrong email/password pair' },
@@ -29,12 +38,18 @@ export const MACHINE_CODES = {
   METHOD_NOT_ALLOWED: { status: 405, trpc: 'METHOD_NOT_SUPPORTED', meaning: 'a known path, another method' },
   CONFLICT: { status: 409, trpc: 'CONFLICT', meaning: 'the resource changed meanwhile' },
   PAYLOAD_TOO_LARGE: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', meaning: 'a body or upload over its limit' },
+  REQUEST_TIMEOUT: { status: 408, trpc: 'TIMEOUT', meaning: 'a request not received in time' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     trpc: 'UNSUPPORTED_MEDIA_TYPE',
     meaning: 'a body or file of a type this path does not take',
   },
   RATE_LIMITED: { status: 429, trpc: 'TOO_MANY_REQUESTS', meaning: 'too many attempts (see Retry-After)' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    trpc: 'BAD_REQUEST',
+    meaning: 'request line and headers over the server limit (a long URL included)',
+  },
   INTERNAL_ERROR: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', meaning: 'an unexpected failure' },
   MAINTENANCE_MODE: { status: 503, trpc: 'SERVICE_UNAVAILABLE', meaning: 'maintenance mode is on' },
 } as const satisfies Record<string, CodeInfo>;
