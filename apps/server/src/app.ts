@@ -11,10 +11,15 @@ import {
   type Services,
 } from '@lectern/api';
 import type { Database } from '@lectern/db';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
-import { restError, sendMaintenance } from './errors.ts';
+import { maintenanceBody, restError, sendMaintenance } from './errors.ts';
 import { createOpenApiDocument } from './openapi.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { installContentEtags } from './plugins/etag.ts';
@@ -29,6 +34,8 @@ export interface AppDeps {
   config: ApiConfig;
   db: Kysely<Database>;
   services: Services;
+  /** The process's logger (apps/server/src/logger.ts); without one, Fastify makes its own at LOG_LEVEL. */
+  logger?: FastifyBaseLogger;
   /** Closed with the app (the database, in production). */
   onClose?: () => Promise<void>;
 }
@@ -56,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { env } = deps;
   const trustProxy = env.TRUST_PROXY;
   const app = Fastify({
-    logger: { level: env.LOG_LEVEL },
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: env.LOG_LEVEL } }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: env.BODY_LIMIT,
     // A hop count trusts that many proxies in front of us.
@@ -127,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const { status, body, retryAfter } = restError(error);
     if (status >= 500) req.log.error({ err: error }, 'unhandled error');
     if (retryAfter !== null) reply.header('Retry-After', String(retryAfter));
-    if (status === 503) return sendMaintenance(req, reply);
+    if (body === maintenanceBody) return sendMaintenance(req, reply);
     return reply.code(status).send(body);
   });
 

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@lectern/db';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
@@ -23,6 +24,7 @@ export const MACHINE_CODES = {
   RATE_LIMITED: 'TOO_MANY_REQUESTS',
   INTERNAL_ERROR: 'INTERNAL_SERVER_ERROR',
   MAINTENANCE_MODE: 'SERVICE_UNAVAILABLE',
+  DATABASE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
 export type MachineCode = keyof typeof MACHINE_CODES;
@@ -67,6 +69,8 @@ const DEFAULT_MACHINE_CODE: Partial<Record<TRPC_ERROR_CODE_KEY, MachineCode>> = 
 };
 
 export const MAINTENANCE_DETAIL = 'The site is under maintenance. Please try again later.';
+export const DATABASE_UNAVAILABLE_DETAIL =
+  'The service is temporarily unavailable. Please try again shortly.';
 
 /** The one error type the code throws on purpose. */
 export class LecternError extends TRPCError {
@@ -142,6 +146,16 @@ export function describeError(error: TRPCError): ErrorInfo {
       message: 'Invalid input.',
       fields: zodFieldErrors(error.cause),
       retryAfter: null,
+    };
+  }
+  // A database outage is not a bug of the request: 503 with Retry-After, never a 500.
+  if (isDatabaseUnavailable(error.cause)) {
+    return {
+      machineCode: 'DATABASE_UNAVAILABLE',
+      httpStatus: 503,
+      message: DATABASE_UNAVAILABLE_DETAIL,
+      fields: null,
+      retryAfter: 5,
     };
   }
   const machineCode = DEFAULT_MACHINE_CODE[error.code] ?? 'INTERNAL_ERROR';

@@ -23,6 +23,11 @@ export const health = publicProcedure
     let maintenance = false;
     try {
       await sql`select 1`.execute(ctx.db);
+    } catch {
+      database = 'unavailable';
+    }
+    try {
+      // During an outage the settings service answers from its cache (the last value it read).
       maintenance = (await ctx.services.settings.get()).maintenance;
     } catch {
       database = 'unavailable';
