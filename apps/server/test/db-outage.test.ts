@@ -32,9 +32,10 @@ interface Sample {
   retryAfter: string | null;
 }
 
+/** The worker processes of a primary (its children running main.ts; tsx may have an esbuild child too). */
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'main.ts'], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
       .map(Number)
