@@ -20,8 +20,8 @@ const list = z.string().transform((s) =>
 );
 
 /**
- * Every variable carries a one-line description (and, where the default depends on the machine, the
- * text to show for it): `pnpm env:example` renders them into .env.example, and a test keeps that file
+ * Every variable carries a one-line description (and, where the default is computed at start, a
+ * sentence saying what it is): `pnpm env:example` renders them into .env.example, and a test keeps that file
  * in step with this schema.
  */
 const doc = (description: string, shownDefault?: string) =>
@@ -91,7 +91,7 @@ export const envSchema = z.object({
     .meta(doc("base of absolute URLs in responses (next, profile_pic…); else the request's host")),
   ALLOWED_HOSTS: list
     .default(['*'])
-    .meta(doc('comma list of accepted Host names; others get 400 INVALID_HOST', '*')),
+    .meta(doc('comma list of accepted Host names; others get 400 INVALID_HOST')),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -105,9 +105,7 @@ export const envSchema = z.object({
         'false, true, a hop count, or a comma list of proxy addresses/CIDRs; decides the client IP used by rate limits',
       ),
     ),
-  CORS_ORIGINS: list
-    .default([])
-    .meta(doc('comma list of allowed origins (* for any, without credentials)', '')),
+  CORS_ORIGINS: list.default([]).meta(doc('comma list of allowed origins (* for any, without credentials)')),
   BODY_LIMIT: int(1024)
     .default(1024 * 1024)
     .meta(doc('largest JSON body in bytes (413 PAYLOAD_TOO_LARGE above)')),
