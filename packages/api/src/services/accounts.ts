@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import slugify from 'slugify';
 import type { Context } from '../context.ts';
 import { fail, type LecternError } from '../errors.ts';
-import { type CodePolicy, type CodePurpose, inCooldown, issueCode } from './codes.ts';
+import { type CodePolicy, type CodePurpose, inCooldown, issueCode, releaseCooldown } from './codes.ts';
 import { codeMail } from './mail.ts';
 import type { TokenPolicy } from './tokens.ts';
 
@@ -52,9 +52,14 @@ export async function sendCode(
   const policy = codePolicy(ctx);
   if (!opts.skipCooldown && (await inCooldown(ctx.db, policy, user.id, purpose))) return;
   const code = await issueCode(ctx.db, policy, user.id, purpose);
-  const sending = ctx.services.mail.trySend(
-    codeMail({ to: user.email, username: user.username, code, purpose, ttlMinutes: policy.ttlMinutes }),
-  );
+  const sending = ctx.services.mail
+    .trySend(
+      codeMail({ to: user.email, username: user.username, code, purpose, ttlMinutes: policy.ttlMinutes }),
+    )
+    // Unsent, the code must not hold the cooldown; if even that update fails, the cooldown just runs out.
+    .then(async (sent) => {
+      if (!sent) await releaseCooldown(ctx.db, policy, user.id, purpose, code).catch(() => undefined);
+    });
   // In the background, the answer does not wait on the mail server: its time tells nothing.
   if (!opts.background) await sending;
 }

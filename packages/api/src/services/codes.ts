@@ -69,6 +69,27 @@ export async function issueCode(
 }
 
 /**
+ * The mail carrying `code` could not be sent: its row stops holding the resend cooldown, so the user
+ * can ask for another code as soon as mail works again (api.md's cooldown counts codes sent). A newer
+ * code issued meanwhile is left alone.
+ */
+export async function releaseCooldown(
+  db: Kysely<Database>,
+  policy: CodePolicy,
+  userId: number,
+  purpose: CodePurpose,
+  code: string,
+): Promise<void> {
+  await db
+    .updateTable('otp_codes')
+    .set({ sent_at: sql<Date>`now() - make_interval(secs => ${policy.resendCooldownSeconds + 1})` })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('code_hash', '=', hashCode(policy.secret, userId, purpose, code))
+    .execute();
+}
+
+/**
  * Tries a code in one atomic statement: the try is counted, and a right code is spent at once, so two
  * racing requests can never both use it. A wrong, expired, spent or exhausted code gives false; after
  * `maxAttempts` tries even the right code is refused until a new one is issued.
