@@ -781,7 +781,7 @@ export interface components {
         Error: {
             /** @description A human sentence. */
             detail: string;
-            /** @description A machine code: `VALIDATION_ERROR`, `PARSE_ERROR`, `NOT_AUTHENTICATED`, `TOKEN_INVALID`, `INVALID_CREDENTIALS`, `PERMISSION_DENIED`, `EMAIL_NOT_VERIFIED`, `REGISTRATION_DISABLED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`, `CONFLICT`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `RATE_LIMITED`, `INTERNAL_ERROR`, `MAINTENANCE_MODE`, `BAD_REQUEST`, `INVALID_HOST`. */
+            /** @description A machine code: `VALIDATION_ERROR`, `PARSE_ERROR`, `NOT_AUTHENTICATED`, `TOKEN_INVALID`, `INVALID_CREDENTIALS`, `PERMISSION_DENIED`, `EMAIL_NOT_VERIFIED`, `REGISTRATION_DISABLED`, `NOT_FOUND`, `METHOD_NOT_ALLOWED`, `CONFLICT`, `PAYLOAD_TOO_LARGE`, `UNSUPPORTED_MEDIA_TYPE`, `RATE_LIMITED`, `INTERNAL_ERROR`, `MAINTENANCE_MODE`, `DATABASE_UNAVAILABLE`, `BAD_REQUEST`, `INVALID_HOST`. */
             code: string;
         };
         /**
@@ -875,7 +875,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Maintenance mode is on. Browsers (`Accept: text/html`) get a small HTML page instead. */
+        /** @description Maintenance mode is on (the maintenance body; browsers, `Accept: text/html`, get a small HTML page instead), or the database cannot be reached (`DATABASE_UNAVAILABLE`, an `Error` body). */
         MaintenanceMode: {
             headers: {
                 /** @description Seconds to wait before trying again. */
@@ -883,7 +883,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Maintenance"];
+                "application/json": components["schemas"]["Maintenance"] | components["schemas"]["Error"];
                 "text/html": string;
             };
         };
