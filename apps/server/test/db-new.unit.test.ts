@@ -42,9 +42,14 @@ describe('pnpm db:new', () => {
 
     // The generated file passes the project's lint and format rules as it stands.
     const biome = path.resolve(serverDir, '../../node_modules/.bin/biome');
-    await run(biome, ['check', path.join(dir, `${expected}.ts`), path.join(dir, 'index.ts')], {
-      cwd: path.resolve(serverDir, '../..'),
-    });
+    // (The copy's folder is git-ignored, which Biome would otherwise honour.)
+    await run(
+      biome,
+      ['check', '--vcs-use-ignore-file=false', path.join(dir, `${expected}.ts`), path.join(dir, 'index.ts')],
+      {
+        cwd: path.resolve(serverDir, '../..'),
+      },
+    );
     expect(await readFile(path.join(dir, `${expected}.ts`), 'utf8')).toContain(`* ${expected}\n`);
   });
 
