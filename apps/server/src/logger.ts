@@ -2,6 +2,7 @@
  * The one logger of a server process (primary or worker) and of Fastify inside it: pino, writing
  * JSON lines (production, log shippers) or pino-pretty's human-readable lines (development).
  */
+import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { Env } from './env.ts';
@@ -12,7 +13,7 @@ export function createLogger(
   env: Pick<Env, 'LOG_LEVEL' | 'LOG_FORMAT'>,
   bindings: Record<string, unknown> = {},
 ): Logger {
-  const options = { level: env.LOG_LEVEL, base: { pid: process.pid, ...bindings } };
+  const options = { level: env.LOG_LEVEL, base: { pid: process.pid, hostname: hostname(), ...bindings } };
   if (env.LOG_FORMAT === 'json') return pino(options);
   // Synchronous writes: the last lines before an exit (a shutdown, a crash) are not lost.
   const stream = pretty({
