@@ -15,7 +15,7 @@ import {
   type Services,
 } from '@lectern/api';
 import type { Database } from '@lectern/db';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
 import { docsPlugin } from './plugins/docs.ts';
@@ -33,6 +33,8 @@ export interface AppDeps {
   config: ApiConfig;
   db: Kysely<Database>;
   services: Services;
+  /** The process's logger (apps/server/src/logger.ts); without one, Fastify makes its own at LOG_LEVEL. */
+  logger?: FastifyBaseLogger;
   /** Closed with the app (the database, in production). */
   onClose?: () => Promise<void>;
 }
@@ -51,7 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { env } = deps;
   const trustProxy = env.TRUST_PROXY;
   const app = Fastify({
-    logger: { level: env.LOG_LEVEL },
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: env.LOG_LEVEL } }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: env.BODY_LIMIT,
     // A hop count trusts that many proxies in front of us.

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@lectern/db';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
@@ -52,6 +53,11 @@ export const MACHINE_CODES = {
   },
   INTERNAL_ERROR: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', meaning: 'an unexpected failure' },
   MAINTENANCE_MODE: { status: 503, trpc: 'SERVICE_UNAVAILABLE', meaning: 'maintenance mode is on' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    trpc: 'SERVICE_UNAVAILABLE',
+    meaning: 'the database cannot be reached for now (see Retry-After)',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type MachineCode = keyof typeof MACHINE_CODES;
@@ -89,6 +95,18 @@ const CODE_OF_STATUS: Record<number, MachineCode> = {
 export const MAINTENANCE_DETAIL = 'The site is under maintenance. Please try again later.';
 /** Seconds a client is told to wait during maintenance. */
 const MAINTENANCE_RETRY_AFTER = 60;
+export const DATABASE_UNAVAILABLE_DETAIL =
+  'The service is temporarily unavailable. Please try again shortly.';
+/** Seconds a client is told to wait while the database is down (the pool probes it every 500 ms). */
+const DATABASE_RETRY_AFTER = 5;
+
+const DATABASE_UNAVAILABLE: ErrorInfo = {
+  machineCode: 'DATABASE_UNAVAILABLE',
+  httpStatus: 503,
+  message: DATABASE_UNAVAILABLE_DETAIL,
+  fields: null,
+  retryAfter: DATABASE_RETRY_AFTER,
+};
 
 /** The one error type the code throws on purpose. */
 export class LecternError extends TRPCError {
@@ -173,6 +191,8 @@ const INTERNAL: ErrorInfo = {
  * whose details stay inside the process.
  */
 export function describeError(error: unknown): ErrorInfo {
+  // A database outage is not a bug of the request: 503 with Retry-After, never a 500.
+  if (isDatabaseUnavailable(error)) return DATABASE_UNAVAILABLE;
   if (error instanceof LecternError) {
     return {
       machineCode: error.machineCode,

@@ -55,7 +55,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
   if (calls) {
     const answers = calls.paths.map((path) => trpcErrorResponse(lectern, path));
     const status = answers[0]?.status ?? 500;
-    if (status >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (status >= 500 && status !== 503) request.log.error({ err: error }, 'unhandled error');
     return reply.code(status).send(calls.batch ? answers.map((a) => a.body) : answers[0]?.body);
   }
   const response = restErrorResponse(lectern, { acceptsHtml: wantsHtml(request) });
