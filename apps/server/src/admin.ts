@@ -8,9 +8,10 @@ import {
   userSlug,
 } from '@lectern/api';
 import type { Database } from '@lectern/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Env } from './env.ts';
+import { printBanner } from './logger.ts';
 
 export interface SuperuserInput {
   email: string;
@@ -65,31 +66,52 @@ export interface SeedLog {
   warn(obj: Record<string, unknown>, message: string): void;
 }
 
+/** Transaction-scoped advisory lock (two int4 keys: "LC", 1) that processes seeding at once take turns on. */
+const SEED_LOCK = sql`SELECT pg_advisory_xact_lock(${0x4c43}, 1)`;
+
 /**
- * The embedded default's first start: with no superuser yet, one is made from ADMIN_EMAIL /
- * ADMIN_USERNAME / ADMIN_PASSWORD; without ADMIN_PASSWORD a strong password is generated and logged
- * this once (it is never stored in clear anywhere).
+ * The first superuser, when there is none yet: made from ADMIN_EMAIL / ADMIN_USERNAME /
+ * ADMIN_PASSWORD. Without ADMIN_PASSWORD a strong password is generated (only when
+ * `generatePasswordIfUnset`: the embedded database's first start) and shown once in a banner on
+ * stderr, outside the log stream; it is never stored in clear anywhere.
+ *
+ * Several processes may start at once on one PostgreSQL (cluster workers, replicas): they take turns
+ * on an advisory lock held until their transaction ends, so the first creates the superuser and the
+ * others find it. Returns whether this call created it.
  */
 export async function seedAdmin(
   db: Kysely<Database>,
   passwords: PasswordHasher,
   env: Env,
   log: SeedLog,
-): Promise<void> {
-  if (await hasSuperuser(db)) return;
+  opts: { generatePasswordIfUnset: boolean; showPassword?: (lines: string[]) => void },
+): Promise<boolean> {
+  if (env.ADMIN_PASSWORD === undefined && !opts.generatePasswordIfUnset) return false;
   const generated = env.ADMIN_PASSWORD === undefined;
   const password = env.ADMIN_PASSWORD ?? generatePassword();
-  const user = await createSuperuser(db, passwords, {
-    email: env.ADMIN_EMAIL,
-    username: env.ADMIN_USERNAME,
-    password,
+  const user = await db.transaction().execute(async (trx) => {
+    await SEED_LOCK.execute(trx);
+    if (await hasSuperuser(trx)) return undefined;
+    return createSuperuser(trx, passwords, {
+      email: env.ADMIN_EMAIL,
+      username: env.ADMIN_USERNAME,
+      password,
+    });
   });
+  if (!user) return false;
   if (generated) {
+    (opts.showPassword ?? printBanner)([
+      'Lectern: the first superuser was created with a generated password.',
+      `  email:    ${user.email}`,
+      `  password: ${password}`,
+      'It is shown only this once: log in and change it.',
+    ]);
     log.warn(
-      { email: user.email, password },
-      'created the first superuser with a generated password: it is shown only this once, change it after logging in',
+      { email: user.email },
+      'created the first superuser with a generated password (printed once on stderr, not logged)',
     );
   } else {
     log.info({ email: user.email }, 'created the first superuser from ADMIN_EMAIL / ADMIN_PASSWORD');
   }
+  return true;
 }

@@ -15,7 +15,7 @@ import {
   type Services,
 } from '@lectern/api';
 import type { Database } from '@lectern/db';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
 import { contentKeyOf, takeContentKey } from './plugins/content-key.ts';
@@ -23,6 +23,7 @@ import { docsPlugin } from './plugins/docs.ts';
 import { installErrorHandlers, sendError } from './plugins/errors.ts';
 import { installContentEtags } from './plugins/etag.ts';
 import { mediaPlugin } from './plugins/media.ts';
+import { clientErrorHandler, installBodyGuards } from './plugins/request-guards.ts';
 import { restPlugin } from './plugins/rest.ts';
 import { trpcPlugin } from './plugins/trpc.ts';
 import { uploadsPlugin } from './plugins/uploads.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   config: ApiConfig;
   db: Kysely<Database>;
   services: Services;
+  /** The process's logger (apps/server/src/logger.ts); without one, Fastify makes its own at LOG_LEVEL. */
+  logger?: FastifyBaseLogger;
   /** Closed with the app (the database, in production). */
   onClose?: () => Promise<void>;
 }
@@ -51,7 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { env } = deps;
   const trustProxy = env.TRUST_PROXY;
   const app = Fastify({
-    logger: { level: env.LOG_LEVEL },
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: { level: env.LOG_LEVEL } }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: env.BODY_LIMIT,
     // A hop count trusts that many proxies in front of us.
@@ -60,6 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    clientErrorHandler,
+    // A malformed URL (bad percent-encoding) is answered by the router before any hook: same shape.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, error),
     // `?key=lk_…` leaves the URL before routing and logging (plugins/content-key.ts).
     rewriteUrl: takeContentKey,
   });
@@ -72,6 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   app.decorate('lectern', { createContext: makeContext, router: appRouter });
   installErrorHandlers(app);
+  installBodyGuards(app);
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);

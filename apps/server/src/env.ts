@@ -19,27 +19,79 @@ const list = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+/**
+ * Every variable carries a one-line description (and, where the default is computed at start, a
+ * sentence saying what it is): `pnpm env:example` renders them into .env.example, and a test keeps that file
+ * in step with this schema.
+ */
+const doc = (description: string, shownDefault?: string) =>
+  shownDefault === undefined ? { description } : { description, shownDefault };
+
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: int(0, 65535).default(8000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATA_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data')),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
+    .meta(
+      doc(
+        'development, production or test; production requires JWT_SECRET and PostgreSQL and starts WORKERS processes',
+      ),
+    ),
+  PORT: int(0, 65535).default(8000).meta(doc('listening port')),
+  HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .meta(doc('listening address (0.0.0.0 to accept outside connections)')),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .meta(doc('fatal, error, warn, info, debug, trace or silent')),
+  LOG_FORMAT: z
+    .enum(['pretty', 'json'])
+    .optional()
+    .meta(
+      doc('pretty (human-readable lines) or json (one object per line)', 'pretty in development, else json'),
+    ),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(REPO_ROOT, 'data'))
+    .meta(doc('PGlite files, the development JWT secret, the mail outbox, uploads', './data (repo root)')),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .optional(),
-  ALLOW_PGLITE_IN_PRODUCTION: bool.default(false),
-  MIGRATE_ON_START: bool.default(true),
-  DB_POOL_SIZE: int(1, 200).default(10),
-  /** PostgreSQL: parameterised statements as named prepared statements (parsed once per connection, plans reused). */
-  DB_PREPARED_STATEMENTS: bool.default(true),
+    .optional()
+    .meta(doc('postgres://… selects PostgreSQL; unset selects PGlite in DATA_DIR/pglite')),
+  ALLOW_PGLITE_IN_PRODUCTION: bool
+    .default(false)
+    .meta(doc('let NODE_ENV=production run on PGlite (one process)')),
+  MIGRATE_ON_START: bool.default(true).meta(doc('apply pending migrations at start (PGlite always does)')),
+  DB_POOL_SIZE: int(1, 200).default(10).meta(doc('PostgreSQL connections per process')),
+  DB_PREPARED_STATEMENTS: bool
+    .default(true)
+    .meta(
+      doc(
+        'send parameterised statements as named prepared statements (parsed once per connection); false behind PgBouncer in transaction mode',
+      ),
+    ),
+  DB_PREPARED_STATEMENTS_MAX: int(0, 100_000)
+    .default(500)
+    .meta(doc('distinct statements prepared per connection at most; later ones are sent unnamed')),
+  DB_CONNECT_TIMEOUT_MS: int(1, 600_000)
+    .default(1000)
+    .meta(
+      doc(
+        'how long a request waits for a PostgreSQL connection (new or from a full pool) before a 503 DATABASE_UNAVAILABLE',
+      ),
+    ),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/ })
     .transform((u) => u.replace(/\/+$/, ''))
-    .optional(),
-  ALLOWED_HOSTS: list.default(['*']),
-  /** false, true, a hop count, or a comma list of proxy addresses/CIDRs. */
+    .optional()
+    .meta(doc("base of absolute URLs in responses (next, profile_pic…); else the request's host")),
+  ALLOWED_HOSTS: list
+    .default(['*'])
+    .meta(doc('comma list of accepted Host names; others get 400 INVALID_HOST')),
   TRUST_PROXY: z
     .string()
     .default('false')
@@ -47,88 +99,189 @@ export const envSchema = z.object({
       if (v === 'true' || v === 'false') return v === 'true';
       if (/^\d+$/.test(v)) return Number(v);
       return v.split(',').map((x) => x.trim());
-    }),
-  CORS_ORIGINS: list.default([]),
-  BODY_LIMIT: int(1024).default(1024 * 1024),
-  SETTINGS_CACHE_MS: int(0).default(1000),
-  MAINTENANCE: bool.default(false),
-  ALLOW_REGISTRATION: bool.default(false),
-  /** Initial value of the anonymous-read switch: anyone may read published posts, categories and files. */
-  ANONYMOUS_READ: bool.default(false),
-  WORKERS: int(1, 256).default(cpus().length),
-  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  ACCESS_TOKEN_TTL_MINUTES: int(1).default(60),
-  REFRESH_TOKEN_TTL_DAYS: int(1).default(7),
-  SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
-  /** Uploaded files; defaults to DATA_DIR/media. */
-  MEDIA_ROOT: z.string().min(1).optional(),
-  UPLOAD_MAX_BYTES: int(1).default(10 * 1024 * 1024),
+    })
+    .meta(
+      doc(
+        'false, true, a hop count, or a comma list of proxy addresses/CIDRs; decides the client IP used by rate limits',
+      ),
+    ),
+  CORS_ORIGINS: list.default([]).meta(doc('comma list of allowed origins (* for any, without credentials)')),
+  BODY_LIMIT: int(1024)
+    .default(1024 * 1024)
+    .meta(doc('largest JSON body in bytes (413 PAYLOAD_TOO_LARGE above)')),
+  SETTINGS_CACHE_MS: int(0)
+    .default(1000)
+    .meta(doc('how long a process may reuse the runtime settings it read from the database')),
+  MAINTENANCE: bool
+    .default(false)
+    .meta(doc('initial value of the maintenance switch (written when the settings row is first created)')),
+  ALLOW_REGISTRATION: bool
+    .default(false)
+    .meta(doc('initial value of the registration switch (written when the settings row is first created)')),
+  ANONYMOUS_READ: bool
+    .default(false)
+    .meta(
+      doc(
+        'initial value of the anonymous-read switch: anyone may read published posts, categories and files (written when the settings row is first created)',
+      ),
+    ),
+  WORKERS: int(1, 256)
+    .default(cpus().length)
+    .meta(doc('server processes in production on PostgreSQL; one that dies is replaced', 'number of CPUs')),
+  JWT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .meta(
+      doc(
+        'HMAC key for tokens (at least 32 characters); in development one is generated once into DATA_DIR/jwt-secret',
+      ),
+    ),
+  ACCESS_TOKEN_TTL_MINUTES: int(1).default(60).meta(doc('access token lifetime')),
+  REFRESH_TOKEN_TTL_DAYS: int(1).default(7).meta(doc('refresh token lifetime')),
+  SHUTDOWN_TIMEOUT_MS: int(0)
+    .default(10_000)
+    .meta(doc('how long SIGTERM waits for in-flight requests before forcing exit')),
+  MEDIA_ROOT: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(doc('where uploaded files are stored; served under /media/', 'DATA_DIR/media')),
+  UPLOAD_MAX_BYTES: int(1)
+    .default(10 * 1024 * 1024)
+    .meta(doc('largest upload in bytes (413 while streaming, before the file is held whole)')),
+  // Background jobs (maintenance-jobs.ts)
+  HOUSEKEEPING_INTERVAL_SECONDS: int(0)
+    .default(600)
+    .meta(
+      doc(
+        'every process purges expired tokens, codes and rate-limit rows and sweeps stale partial uploads at start and this often; 0 turns it off',
+      ),
+    ),
+  HOUSEKEEPING_BATCH_SIZE: int(1, 100_000)
+    .default(1000)
+    .meta(doc('rows deleted per statement by the purges (at most 10 statements per table per pass)')),
+  PARTIAL_UPLOAD_MAX_AGE_SECONDS: int(1)
+    .default(900)
+    .meta(doc('a leftover *.part upload file older than this is removed by the sweeper')),
   // Accounts
-  /** Refresh tokens rotate on every use; false keeps the seed's behaviour (refresh returns only `access`). */
-  REFRESH_ROTATION: bool.default(true),
-  /** A spent refresh token presented again within this many seconds is refused without revoking its family. */
-  REFRESH_REUSE_GRACE_SECONDS: int(0, 300).default(10),
-  OTP_TTL_MINUTES: int(1, 1440).default(10),
-  OTP_MAX_ATTEMPTS: int(1, 100).default(5),
-  OTP_RESEND_COOLDOWN_SECONDS: int(0, 3600).default(60),
-  /** `owasp` (argon2id m=19456 KiB, t=2, p=1); `fast` is a cheap profile accepted only with NODE_ENV=test. */
-  PASSWORD_HASH_PROFILE: z.enum(['owasp', 'fast']).default('owasp'),
-  /** smtp://user:pass@host:port (smtps:// for TLS); unset → .eml files under DATA_DIR/outbox. */
+  REFRESH_ROTATION: bool
+    .default(true)
+    .meta(
+      doc(
+        "rotate refresh tokens on every use; false keeps the seed's behaviour (refresh returns only access)",
+      ),
+    ),
+  REFRESH_REUSE_GRACE_SECONDS: int(0, 300)
+    .default(10)
+    .meta(
+      doc(
+        'a spent refresh token reused within this window gets 401 and nothing else; later it revokes its family',
+      ),
+    ),
+  OTP_TTL_MINUTES: int(1, 1440).default(10).meta(doc('lifetime of an emailed code')),
+  OTP_MAX_ATTEMPTS: int(1, 100)
+    .default(5)
+    .meta(doc('wrong tries before a code is dead (even the right one)')),
+  OTP_RESEND_COOLDOWN_SECONDS: int(0, 3600)
+    .default(60)
+    .meta(
+      doc('within this time of the last code sent to an address, resend/forget answer 200 but send nothing'),
+    ),
+  PASSWORD_HASH_PROFILE: z
+    .enum(['owasp', 'fast'])
+    .default('owasp')
+    .meta(
+      doc('owasp: argon2id m=19 MiB, t=2, p=1; fast is for the test suite and refused unless NODE_ENV=test'),
+    ),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
-    .optional(),
-  MAIL_FROM: z.string().min(3).default('Lectern <no-reply@localhost>'),
-  /** The superuser seeded on the embedded database's first start (password generated when unset). */
-  ADMIN_EMAIL: z.email().default('admin@localhost.localdomain'),
+    .optional()
+    .meta(
+      doc(
+        'smtp://user:pass@host:587 or smtps://…; unset writes each message as an .eml file to DATA_DIR/outbox',
+      ),
+    ),
+  MAIL_FROM: z.string().min(3).default('Lectern <no-reply@localhost>').meta(doc('sender address')),
+  ADMIN_EMAIL: z
+    .email()
+    .default('admin@localhost.localdomain')
+    .meta(doc('email of the first superuser, created at start when there is none (see ADMIN_PASSWORD)')),
   ADMIN_USERNAME: z
     .string()
     .regex(/^[A-Za-z0-9@.+_-]{3,150}$/)
-    .default('admin'),
-  ADMIN_PASSWORD: z.string().min(1).optional(),
-  RATE_LIMIT_ENABLED: bool.default(true),
-  /** The window every RATE_LIMIT_* cap counts over. */
-  RATE_LIMIT_WINDOW_SECONDS: int(1).default(900),
-  RATE_LIMIT_LOGIN_PER_IP: int(1).default(50),
-  RATE_LIMIT_LOGIN_PER_EMAIL: int(1).default(20),
-  RATE_LIMIT_REGISTER_PER_IP: int(1).default(20),
-  RATE_LIMIT_REGISTER_PER_EMAIL: int(1).default(5),
-  RATE_LIMIT_RESEND_PER_IP: int(1).default(20),
-  RATE_LIMIT_RESEND_PER_EMAIL: int(1).default(5),
-  RATE_LIMIT_FORGET_PER_IP: int(1).default(20),
-  RATE_LIMIT_FORGET_PER_EMAIL: int(1).default(5),
-  RATE_LIMIT_VERIFY_PER_IP: int(1).default(50),
-  RATE_LIMIT_VERIFY_PER_EMAIL: int(1).default(20),
-  RATE_LIMIT_RESET_PER_IP: int(1).default(50),
-  RATE_LIMIT_RESET_PER_EMAIL: int(1).default(20),
-  /** Failed logins for one address (known or not) before it is locked for LOGIN_LOCKOUT_MINUTES. */
-  LOGIN_LOCKOUT_FAILURES: int(1).default(5),
-  LOGIN_LOCKOUT_MINUTES: int(1).default(15),
-  // Publishing
-  /** Revisions kept per post; each write trims its post's older ones. */
-  REVISIONS_KEPT: int(1, 1000).default(50),
-  /** Run the scheduled-publishing loop in this process (safe in any number of processes). */
-  PUBLISH_SCHEDULER: bool.default(true),
-  /** Pause between two passes of the scheduler. */
-  PUBLISH_SCHEDULER_INTERVAL_MS: int(100, 60_000).default(1000),
+    .default('admin')
+    .meta(doc('username of that first superuser')),
+  ADMIN_PASSWORD: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(
+      doc(
+        'its password; on PostgreSQL the superuser is seeded only when this is set, on PGlite one is generated and shown once',
+      ),
+    ),
+  RATE_LIMIT_ENABLED: bool.default(true).meta(doc('false turns every rate limit and the login lockout off')),
+  RATE_LIMIT_WINDOW_SECONDS: int(1).default(900).meta(doc('the window every RATE_LIMIT_* cap counts over')),
+  RATE_LIMIT_LOGIN_PER_IP: int(1).default(50).meta(doc('login attempts per client address per window')),
+  RATE_LIMIT_LOGIN_PER_EMAIL: int(1).default(20).meta(doc('login attempts per email address per window')),
+  RATE_LIMIT_REGISTER_PER_IP: int(1).default(20).meta(doc('registrations per client address per window')),
+  RATE_LIMIT_REGISTER_PER_EMAIL: int(1).default(5).meta(doc('registrations per email address per window')),
+  RATE_LIMIT_RESEND_PER_IP: int(1).default(20).meta(doc('resend-otp calls per client address per window')),
+  RATE_LIMIT_RESEND_PER_EMAIL: int(1).default(5).meta(doc('resend-otp calls per email address per window')),
+  RATE_LIMIT_FORGET_PER_IP: int(1)
+    .default(20)
+    .meta(doc('forget-password calls per client address per window')),
+  RATE_LIMIT_FORGET_PER_EMAIL: int(1)
+    .default(5)
+    .meta(doc('forget-password calls per email address per window')),
+  RATE_LIMIT_VERIFY_PER_IP: int(1).default(50).meta(doc('verify-otp calls per client address per window')),
+  RATE_LIMIT_VERIFY_PER_EMAIL: int(1).default(20).meta(doc('verify-otp calls per email address per window')),
+  RATE_LIMIT_RESET_PER_IP: int(1).default(50).meta(doc('reset-password calls per client address per window')),
+  RATE_LIMIT_RESET_PER_EMAIL: int(1)
+    .default(20)
+    .meta(doc('reset-password calls per email address per window')),
+  LOGIN_LOCKOUT_FAILURES: int(1)
+    .default(5)
+    .meta(doc('failed logins for one address (known or not) before it is locked')),
+  LOGIN_LOCKOUT_MINUTES: int(1).default(15).meta(doc('how long such an address stays locked')),
+  // Publishing (packages/api/src/posts: revisions.ts, scheduler.ts)
+  REVISIONS_KEPT: int(1, 1000)
+    .default(50)
+    .meta(doc("revisions kept per post; each write trims its post's older ones in the same transaction")),
+  PUBLISH_SCHEDULER: bool
+    .default(true)
+    .meta(doc('run the scheduled-publishing loop in this process (safe in any number of processes)')),
+  PUBLISH_SCHEDULER_INTERVAL_MS: int(100, 60_000)
+    .default(1000)
+    .meta(doc('pause between two passes of the scheduled-publishing loop')),
   // Content cache and benchmarks
-  /** Entries (list pages with their counts) kept per process, keyed by the content version; 0 turns the cache off. */
-  CONTENT_CACHE_ENTRIES: int(0, 1_000_000).default(1000),
-  /** Bench mode: count the SQL statements of each request into an `x-lectern-sql-statements` header. */
-  BENCH_COUNT_QUERIES: bool.default(false),
+  CONTENT_CACHE_ENTRIES: int(0, 1_000_000)
+    .default(1000)
+    .meta(
+      doc(
+        "list pages (with counts) kept per process, keyed by the database's content version; 0 turns it off",
+      ),
+    ),
+  BENCH_COUNT_QUERIES: bool
+    .default(false)
+    .meta(doc('bench mode: each response carries x-lectern-sql-statements')),
 });
 
-export type Env = Readonly<z.infer<typeof envSchema> & { MEDIA_ROOT: string }>;
+export type Env = Readonly<z.infer<typeof envSchema> & { MEDIA_ROOT: string; LOG_FORMAT: 'pretty' | 'json' }>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parses an environment (process.env by default, with .env from the working folder underneath). */
+/** Parses an environment (process.env by default, with .env files underneath). */
 export function loadEnv(source?: NodeJS.ProcessEnv): Env {
   let vars = source;
   if (!vars) {
-    loadDotenv({ quiet: true });
+    // `pnpm start` runs in apps/server: a .env there or at the repository root both count (the first
+    // one that sets a variable wins; the real environment wins over both).
+    loadDotenv({ quiet: true, path: [path.resolve('.env'), path.join(REPO_ROOT, '.env')] });
     vars = process.env;
   }
   // Empty strings mean "unset" (as `FOO= pnpm start` does).
@@ -153,5 +306,9 @@ export function loadEnv(source?: NodeJS.ProcessEnv): Env {
       );
     }
   }
-  return Object.freeze({ ...env, MEDIA_ROOT: env.MEDIA_ROOT ?? path.join(env.DATA_DIR, 'media') });
+  return Object.freeze({
+    ...env,
+    MEDIA_ROOT: env.MEDIA_ROOT ?? path.join(env.DATA_DIR, 'media'),
+    LOG_FORMAT: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
+  });
 }

@@ -1,8 +1,10 @@
 import { type PublishScheduler, type Services, startPublishScheduler } from '@lectern/api';
 import type { Database } from '@lectern/db';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
+import type { Logger } from './logger.ts';
+
+export type { PublishScheduler };
 
 /**
  * The scheduled-publishing loop of this process (packages/api/src/posts/scheduler.ts), unless
@@ -12,7 +14,7 @@ export function startPublishing(
   db: Kysely<Database>,
   env: Env,
   services: Services,
-  log: FastifyBaseLogger,
+  log: Pick<Logger, 'child'>,
 ): PublishScheduler | undefined {
   if (!env.PUBLISH_SCHEDULER) return undefined;
   return startPublishScheduler({

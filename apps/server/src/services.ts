@@ -13,11 +13,16 @@ import {
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
+import type { Logger } from './logger.ts';
 
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
-
-/** Log lines of the services built before Fastify's logger exists, at the configured level. */
-function serviceLog(env: Env): MailLog {
+/** Log lines of the services, through the process's logger or (tests) plain console at LOG_LEVEL. */
+function serviceLog(env: Env, logger: Logger | undefined): MailLog {
+  if (logger) {
+    return {
+      info: (message) => logger.info(message),
+      error: (message, err) => logger.error({ err }, message),
+    };
+  }
   const at = LEVELS.indexOf(env.LOG_LEVEL);
   return {
     info: (message) => {
@@ -29,8 +34,10 @@ function serviceLog(env: Env): MailLog {
   };
 }
 
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
 /** Builds the long-lived collaborators every request shares. */
-export async function createServices(db: Kysely<Database>, env: Env): Promise<Services> {
+export async function createServices(db: Kysely<Database>, env: Env, logger?: Logger): Promise<Services> {
   const settings = new SettingsService(db, env.SETTINGS_CACHE_MS, {
     maintenance: env.MAINTENANCE,
     allow_registration: env.ALLOW_REGISTRATION,
@@ -45,7 +52,7 @@ export async function createServices(db: Kysely<Database>, env: Env): Promise<Se
     smtpUrl: env.SMTP_URL,
     outboxDir: path.join(env.DATA_DIR, 'outbox'),
     logOutbox: env.NODE_ENV === 'development',
-    log: serviceLog(env),
+    log: serviceLog(env, logger),
   });
   const rateLimits = new RateLimiter(db, {
     enabled: env.RATE_LIMIT_ENABLED,

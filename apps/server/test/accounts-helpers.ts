@@ -22,7 +22,8 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** A sink on `port` (0: any free one; a fixed one to bring a stopped sink back where the app expects it). */
+export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const taken = new Set<ReceivedMail>();
   const waiters: Array<() => void> = [];
@@ -52,14 +53,14 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+  const address = server.server.address() as AddressInfo;
   const find = (to: string, purpose?: string) =>
     messages.find(
       (m) => !taken.has(m) && m.to.includes(to.toLowerCase()) && (!purpose || m.purpose === purpose),
     );
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${address.port}`,
     messages,
     async next(to, purpose) {
       const deadline = Date.now() + 10_000;

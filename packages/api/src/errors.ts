@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '@lectern/db';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 import { ZodError } from 'zod';
@@ -16,9 +17,18 @@ interface CodeInfo {
  */
 export const MACHINE_CODES = {
   VALIDATION_ERROR: { status: 400, trpc: 'BAD_REQUEST', meaning: 'invalid input (a 400 field map on REST)' },
-  PARSE_ERROR: { status: 400, trpc: 'PARSE_ERROR', meaning: 'a body that is not valid JSON' },
+  PARSE_ERROR: {
+    status: 400,
+    trpc: 'PARSE_ERROR',
+    meaning: 'a body that is not valid JSON (or not UTF-8, or nested too deeply)',
+  },
   BAD_REQUEST: { status: 400, trpc: 'BAD_REQUEST', meaning: 'a request the server cannot read' },
   INVALID_HOST: { status: 400, trpc: 'BAD_REQUEST', meaning: 'a Host header outside ALLOWED_HOSTS' },
+  MALFORMED_MULTIPART: {
+    status: 400,
+    trpc: 'BAD_REQUEST',
+    meaning: 'a multipart body that cannot be read (no or wrong boundary, cut short)',
+  },
   NOT_AUTHENTICATED: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'no bearer token' },
   TOKEN_INVALID: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'an expired, malformed or revoked token' },
   INVALID_CREDENTIALS: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'a wrong email/password pair' },
@@ -29,14 +39,25 @@ export const MACHINE_CODES = {
   METHOD_NOT_ALLOWED: { status: 405, trpc: 'METHOD_NOT_SUPPORTED', meaning: 'a known path, another method' },
   CONFLICT: { status: 409, trpc: 'CONFLICT', meaning: 'the resource changed meanwhile' },
   PAYLOAD_TOO_LARGE: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', meaning: 'a body or upload over its limit' },
+  REQUEST_TIMEOUT: { status: 408, trpc: 'TIMEOUT', meaning: 'a request not received in time' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     trpc: 'UNSUPPORTED_MEDIA_TYPE',
     meaning: 'a body or file of a type this path does not take',
   },
   RATE_LIMITED: { status: 429, trpc: 'TOO_MANY_REQUESTS', meaning: 'too many attempts (see Retry-After)' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    trpc: 'BAD_REQUEST',
+    meaning: 'request line and headers over the server limit (a long URL included)',
+  },
   INTERNAL_ERROR: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', meaning: 'an unexpected failure' },
   MAINTENANCE_MODE: { status: 503, trpc: 'SERVICE_UNAVAILABLE', meaning: 'maintenance mode is on' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    trpc: 'SERVICE_UNAVAILABLE',
+    meaning: 'the database cannot be reached for now (see Retry-After)',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type MachineCode = keyof typeof MACHINE_CODES;
@@ -74,6 +95,18 @@ const CODE_OF_STATUS: Record<number, MachineCode> = {
 export const MAINTENANCE_DETAIL = 'The site is under maintenance. Please try again later.';
 /** Seconds a client is told to wait during maintenance. */
 const MAINTENANCE_RETRY_AFTER = 60;
+export const DATABASE_UNAVAILABLE_DETAIL =
+  'The service is temporarily unavailable. Please try again shortly.';
+/** Seconds a client is told to wait while the database is down (the pool probes it every 500 ms). */
+const DATABASE_RETRY_AFTER = 5;
+
+const DATABASE_UNAVAILABLE: ErrorInfo = {
+  machineCode: 'DATABASE_UNAVAILABLE',
+  httpStatus: 503,
+  message: DATABASE_UNAVAILABLE_DETAIL,
+  fields: null,
+  retryAfter: DATABASE_RETRY_AFTER,
+};
 
 /** The one error type the code throws on purpose. */
 export class LecternError extends TRPCError {
@@ -158,6 +191,8 @@ const INTERNAL: ErrorInfo = {
  * whose details stay inside the process.
  */
 export function describeError(error: unknown): ErrorInfo {
+  // A database outage is not a bug of the request: 503 with Retry-After, never a 500.
+  if (isDatabaseUnavailable(error)) return DATABASE_UNAVAILABLE;
   if (error instanceof LecternError) {
     return {
       machineCode: error.machineCode,

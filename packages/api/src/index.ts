@@ -59,6 +59,7 @@ export { type RateLimitConfig, RateLimiter } from './shared/rate-limits.ts';
 export { type Settings, SettingsService } from './shared/settings.ts';
 export { slugBase, userSlug } from './shared/slugs.ts';
 export { LocalDiskStorage, type Storage } from './shared/storage.ts';
+export { MAX_INPUT_DEPTH } from './shared/text.ts';
 export type { IncomingFile } from './shared/uploads.ts';
-export { createCallerFactory, type LecternErrorData, type LecternMeta } from './trpc.ts';
+export { createCallerFactory, type LecternErrorData, type LecternMeta, trpcErrorResponse } from './trpc.ts';
 export { hasSuperuser, insertUser, takenIdentifiers } from './users/index.ts';

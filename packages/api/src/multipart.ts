@@ -2,6 +2,7 @@ import type { AnyProcedure } from '@trpc/server';
 import { z } from 'zod';
 import type { AuthedContext } from './context.ts';
 import { type FieldErrors, fail, zodFieldErrors } from './errors.ts';
+import { cleanString, scrubString, TEXT_PROBLEM_MESSAGES } from './shared/text.ts';
 import type { IncomingFile } from './shared/uploads.ts';
 import type { LecternMeta } from './trpc.ts';
 
@@ -143,8 +144,16 @@ function parseMultipartFields<S extends z.ZodObject>(
 ): z.output<S> {
   const raw: Record<string, unknown> = {};
   for (const [name, fieldSchema] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-    const values = payload.fields[name];
-    if (!values?.length) continue;
+    const sent = payload.fields[name];
+    if (!sent?.length) continue;
+    // The text rule of every input (shared/text.ts), as procedures apply it to JSON.
+    const values: string[] = [];
+    for (const value of sent) {
+      const cleaned = cleanString(value);
+      if (cleaned === 'nul' || cleaned === 'surrogate') errors[name] = [TEXT_PROBLEM_MESSAGES[cleaned]];
+      else values.push(cleaned);
+    }
+    if (errors[name]) continue;
     const kind = kindOf(fieldSchema);
     if (kind === 'boolean') {
       const value = values.at(-1)?.trim().toLowerCase() ?? '';
@@ -187,7 +196,8 @@ function parseMultipart<S extends z.ZodObject>(
     } else if (file !== null && file.data.length === 0) {
       errors[name] = ['The submitted file is empty.'];
     } else {
-      files[name] = file;
+      // The client's file name is metadata (a default title): offending characters are dropped.
+      files[name] = { ...file, filename: scrubString(file.filename) };
     }
   }
   return { input: parseMultipartFields(route.fields, payload, errors), files };

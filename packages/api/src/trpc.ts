@@ -1,9 +1,11 @@
 import { initTRPC } from '@trpc/server';
+import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
 import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { type Context, contentKeyRefused } from './context.ts';
-import { describeError, type FieldErrors, fail, type MachineCode } from './errors.ts';
+import { describeError, type FieldErrors, fail, MACHINE_CODES, type MachineCode } from './errors.ts';
+import { cleanInput, TextError } from './shared/text.ts';
 
 // DRF-style wording for a missing field, on both doors.
 z.config({
@@ -67,6 +69,26 @@ const t = initTRPC
     },
   });
 
+/**
+ * The tRPC door's answer to an error that happens before tRPC runs (a body that cannot be read): the
+ * same envelope its error formatter gives, serialised as superjson does a plain object.
+ */
+export function trpcErrorResponse(
+  error: unknown,
+  path: string | undefined,
+): { status: number; body: unknown } {
+  const info = describeError(error);
+  const data: LecternErrorData = {
+    code: info.machineCode,
+    httpStatus: info.httpStatus,
+    path,
+    fields: info.fields,
+    retryAfter: info.retryAfter,
+  };
+  const code = TRPC_ERROR_CODES_BY_KEY[MACHINE_CODES[info.machineCode].trpc];
+  return { status: info.httpStatus, body: { error: { json: { message: info.message, code, data } } } };
+}
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
@@ -78,7 +100,25 @@ const maintenanceGuard = t.middleware(async ({ ctx, meta, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(maintenanceGuard).meta({ access: 'public' });
+/** The names of the REST path's parameters (`/posts/{slug}` → slug): a bad value there is a 404. */
+const pathParameters = (meta: LecternMeta | undefined) =>
+  new Set([...(meta?.openapi?.path.matchAll(/\{(\w+)\}/g) ?? [])].map((m) => m[1]));
+
+/** The text rule of shared/text.ts, on the raw input of every procedure, before its schema. */
+const inputGuard = t.middleware(async ({ meta, getRawInput, next }) => {
+  let cleaned: unknown;
+  try {
+    cleaned = cleanInput(await getRawInput());
+  } catch (error) {
+    if (!(error instanceof TextError)) throw error;
+    const field = error.path[0];
+    if (typeof field === 'string' && pathParameters(meta).has(field)) throw fail.notFound();
+    throw fail.field(typeof field === 'string' ? field : 'non_field_errors', error.message);
+  }
+  return next({ getRawInput: async () => cleaned });
+});
+
+export const publicProcedure = t.procedure.use(maintenanceGuard).use(inputGuard).meta({ access: 'public' });
 
 /**
  * Reads of published content: a signed-in user, a content key, or — while the `anonymous_read` switch

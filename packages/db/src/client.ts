@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type KyselyConfig, type LogEvent, PostgresDialect, type PostgresPool } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { DatabaseCircuit } from './circuit.ts';
+import { StatementNames } from './statement-names.ts';
 import type { Database } from './types.ts';
 
 export type DbKind = 'postgres' | 'pglite';
@@ -25,11 +26,26 @@ export interface DbConfig {
    * a statement once and PostgreSQL can reuse its plan instead of planning it on every execution.
    */
   preparedStatements?: boolean;
+  /** At most this many statement texts get a prepared-statement name (statement-names.ts). Default 500. */
+  preparedStatementsMax?: number;
+  /**
+   * PostgreSQL: how long to wait for a connection (a new one, or a free one from a full pool) before
+   * failing. Default 0: wait forever (the command-line tools); the server sets one.
+   */
+  connectTimeoutMs?: number;
+  /** While the database is down, how often one connection attempt goes through. Default 500 ms. */
+  circuitRetryMs?: number;
+  /** A pooled connection failed while idle (the database went away): report it, never crash. */
+  onConnectionError?: (error: Error) => void;
+  /** The database was seen going down (with the error) or coming back. */
+  onAvailabilityChange?: (available: boolean, error?: unknown) => void;
 }
 
 export interface DbHandle {
   db: Kysely<Database>;
   kind: DbKind;
+  /** PostgreSQL only: whether the database currently answers (see circuit.ts). */
+  circuit?: DatabaseCircuit;
 }
 
 const INT8_OID = 20;
@@ -47,31 +63,42 @@ const pgTypes = {
 } as pg.CustomTypesConfig;
 
 type QueryFn = (text: unknown, values?: unknown) => Promise<unknown>;
-const PREPARED = Symbol('lectern.prepared');
+const INSTRUMENTED = Symbol('lectern.instrumented');
 
 /**
- * Wraps a pool client's `query(text, values)` so that a statement with parameters goes out as a named
- * prepared statement (pg parses each name once per connection). Statements without parameters keep
- * the simple protocol (migrations send several commands in one string, which a prepared statement
- * cannot hold).
+ * Wraps a pool client's `query(text, values)` once: every outcome feeds the circuit, and (with
+ * `names`) a statement with parameters goes out as a named prepared statement, parsed once per
+ * connection. Statements without parameters keep the simple protocol (migrations send several
+ * commands in one string, which a prepared statement cannot hold).
  */
-function prepareStatements(client: pg.PoolClient, names: Map<string, string>): pg.PoolClient {
-  const marked = client as pg.PoolClient & { [PREPARED]?: true };
-  if (marked[PREPARED]) return client;
-  marked[PREPARED] = true;
+function instrument(
+  client: pg.PoolClient,
+  circuit: DatabaseCircuit,
+  names: StatementNames | undefined,
+): pg.PoolClient {
+  const marked = client as pg.PoolClient & { [INSTRUMENTED]?: true };
+  if (marked[INSTRUMENTED]) return client;
+  marked[INSTRUMENTED] = true;
   const target = client as unknown as { query: QueryFn };
   const original = target.query.bind(client) as QueryFn;
-  target.query = (text: unknown, values?: unknown) => {
-    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) {
+  const send = (text: unknown, values?: unknown) => {
+    if (!names || typeof text !== 'string' || !Array.isArray(values) || values.length === 0) {
       return original(text, values);
     }
-    let name = names.get(text);
-    if (name === undefined) {
-      name = `l_${createHash('sha1').update(text).digest('base64url').slice(0, 24)}`;
-      names.set(text, name);
-    }
-    return original({ name, text, values });
+    const name = names.nameFor(text);
+    return name === undefined ? original(text, values) : original({ name, text, values });
   };
+  target.query = (text: unknown, values?: unknown) =>
+    send(text, values).then(
+      (result) => {
+        circuit.recordSuccess();
+        return result;
+      },
+      (error: unknown) => {
+        circuit.recordFailure(error);
+        throw error;
+      },
+    );
   return client;
 }
 
@@ -86,17 +113,41 @@ export function createDb(config: DbConfig): DbHandle {
       connectionString: config.databaseUrl,
       max: config.poolSize ?? 10,
       types: pgTypes,
+      connectionTimeoutMillis: config.connectTimeoutMs ?? 0,
+      // Notices a peer that vanished without closing the socket sooner than the OS default would.
+      keepAlive: true,
     });
-    const names = new Map<string, string>();
-    const dialectPool: PostgresPool = config.preparedStatements
-      ? {
-          connect: async () => prepareStatements(await pool.connect(), names),
-          end: () => pool.end(),
+    // An idle connection whose server went away (restart, failover, `pg_ctl stop`) is reported
+    // through the pool's 'error' event; with no listener that event would end the process.
+    pool.on('error', (error) => config.onConnectionError?.(error));
+    // A connection that dies while checked out also emits 'error' on the client (the pool listens
+    // only while it is idle); its query is rejected with the same error, which reaches the caller.
+    pool.on('connect', (client) => client.on('error', () => {}));
+    const circuit = new DatabaseCircuit({
+      retryMs: config.circuitRetryMs ?? 500,
+      onChange: config.onAvailabilityChange,
+    });
+    const names = config.preparedStatements
+      ? new StatementNames(config.preparedStatementsMax ?? 500)
+      : undefined;
+    const dialectPool: PostgresPool = {
+      connect: async () => {
+        circuit.admit();
+        let client: pg.PoolClient;
+        try {
+          client = await pool.connect();
+        } catch (error) {
+          circuit.recordFailure(error);
+          throw error;
         }
-      : pool;
+        return instrument(client, circuit, names);
+      },
+      end: () => pool.end(),
+    };
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log }),
       kind: 'postgres',
+      circuit,
     };
   }
   let client = config.pglite;

@@ -1,4 +1,4 @@
-import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
+import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely';
 import { migrations } from '../migrations/index.ts';
 
 const migrator = (db: Kysely<unknown>) =>
@@ -20,3 +20,28 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
 }
 
 export const migrationNames = Object.keys(migrations);
+
+export interface MigrationStatus {
+  /** Every migration of the code, in order, with when it was applied (null: pending). */
+  migrations: Array<{ name: string; appliedAt: Date | null }>;
+  /** Recorded as applied in the database but absent from the code (a newer build ran here?). */
+  unknown: string[];
+}
+
+/** Applied and pending migrations of a database, without changing anything in it. */
+export async function migrationStatus<DB>(db: Kysely<DB>): Promise<MigrationStatus> {
+  const plain = db as unknown as Kysely<unknown>;
+  const infos = await migrator(plain).getMigrations();
+  const known = new Set(infos.map((m) => m.name));
+  const table = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM information_schema.tables
+    WHERE table_schema = current_schema() AND table_name = 'lectern_migrations'`.execute(plain);
+  const recorded =
+    (table.rows[0]?.n ?? 0) > 0
+      ? (await sql<{ name: string }>`SELECT name FROM lectern_migrations ORDER BY name`.execute(plain)).rows
+      : [];
+  return {
+    migrations: infos.map((m) => ({ name: m.name, appliedAt: m.executedAt ?? null })),
+    unknown: recorded.map((r) => r.name).filter((name) => !known.has(name)),
+  };
+}

@@ -4,7 +4,7 @@
  * created `TEMPLATE` the migrated one. Never used outside tests.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { Kysely, LogEvent } from 'kysely';
 import pg from 'pg';
@@ -136,4 +136,15 @@ export async function openEmptyDb(info: TemplateInfo = inject('lecternTemplate')
       await adminQuery(info.adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** PGlite only: writes a migrated database (this run's template) into `dir`, as the server's data folder holds it. */
+export async function writeMigratedPgliteDir(
+  dir: string,
+  info: TemplateInfo = inject('lecternTemplate'),
+): Promise<void> {
+  if (info.kind !== 'pglite') throw new Error('writeMigratedPgliteDir is for the pglite project');
+  await mkdir(dir, { recursive: true });
+  const pglite = new PGlite(dir, { loadDataDir: new Blob([await readFile(info.template)]) });
+  await pglite.close();
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, migrationNames } from '../src/index.ts';
+import { migrateToLatest, migrationNames, migrationStatus } from '../src/index.ts';
 import { openEmptyDb, type TestDb } from '../src/testing.ts';
 
 describe('migrations', () => {
@@ -55,5 +55,29 @@ describe('migrations', () => {
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
     expect(row.n).toBe(1);
+  });
+});
+
+describe('migration status', () => {
+  it('lists every migration as pending on an empty database, as applied after migrating, and flags unknown ones', async () => {
+    const empty = await openEmptyDb();
+    try {
+      const before = await migrationStatus(empty.db);
+      expect(before.migrations.map((m) => m.name)).toEqual(migrationNames);
+      expect(before.migrations.every((m) => m.appliedAt === null)).toBe(true);
+      expect(before.unknown).toEqual([]);
+
+      await migrateToLatest(empty.db);
+      const after = await migrationStatus(empty.db);
+      expect(after.migrations.every((m) => m.appliedAt instanceof Date)).toBe(true);
+      expect(after.unknown).toEqual([]);
+
+      await sql`INSERT INTO lectern_migrations (name, timestamp) VALUES ('9999_from_the_future', now()::text)`.execute(
+        empty.db,
+      );
+      expect((await migrationStatus(empty.db)).unknown).toEqual(['9999_from_the_future']);
+    } finally {
+      await empty.close();
+    }
   });
 });

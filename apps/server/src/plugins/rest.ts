@@ -7,6 +7,7 @@ import {
   procedureAt,
   restErrorResponse,
 } from '@lectern/api';
+import { isDatabaseUnavailable } from '@lectern/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fastifyTRPCOpenApiPlugin } from 'trpc-to-openapi';
 import { wantsHtml } from './errors.ts';
@@ -106,7 +107,9 @@ export async function restPlugin(app: FastifyInstance, opts: RestPluginOptions):
     onError: ({ error, req, path }: { error: unknown; req: FastifyRequest; path?: string }) => {
       failures.set(req, error);
       if (path === undefined) unmatched.add(req);
-      if ((error as { code?: unknown }).code === 'INTERNAL_SERVER_ERROR') {
+      // A database outage is logged once by the pool (server.ts), not once per request.
+      const cause = (error as { cause?: unknown }).cause;
+      if ((error as { code?: unknown }).code === 'INTERNAL_SERVER_ERROR' && !isDatabaseUnavailable(cause)) {
         req.log.error({ err: (error as { cause?: unknown }).cause ?? error, path }, 'REST error');
       }
     },

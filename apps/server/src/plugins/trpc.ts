@@ -1,4 +1,5 @@
 import type { AppRouter, Context } from '@lectern/api';
+import { isDatabaseUnavailable } from '@lectern/db';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -14,7 +15,8 @@ export async function trpcPlugin(app: FastifyInstance, opts: TrpcPluginOptions):
     router: opts.router,
     createContext: ({ req }) => opts.createContext(req),
     onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR')
+      // A database outage is logged once by the pool (server.ts), not once per request.
+      if (error.code === 'INTERNAL_SERVER_ERROR' && !isDatabaseUnavailable(error.cause))
         app.log.error({ err: error.cause ?? error, path }, 'tRPC error');
     },
   };

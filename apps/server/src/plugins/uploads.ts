@@ -3,12 +3,14 @@ import {
   type Context,
   callProcedure,
   fail,
+  LecternError,
   type MultipartPayload,
   type MultipartRoute,
   procedureInfo,
   requireUser,
 } from '@lectern/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { malformedMultipart } from './errors.ts';
 
 export interface UploadsPluginOptions {
   routes: readonly MultipartRoute[];
@@ -29,6 +31,25 @@ async function readMultipart(
 ): Promise<MultipartPayload> {
   const payload: MultipartPayload = { fields: {}, files: {} };
   const isFileField = (name: string) => Object.hasOwn(route.files, name);
+  try {
+    await readParts(req, opts, payload, isFileField);
+  } catch (error) {
+    // busboy's own parse errors (no or wrong boundary, a body cut short, a bad part header) are plain
+    // Errors: everything else thrown here is already a LecternError or one of @fastify/multipart's.
+    if (error instanceof Error && !(error instanceof LecternError) && !('code' in error)) {
+      throw malformedMultipart(error.message);
+    }
+    throw error;
+  }
+  return payload;
+}
+
+async function readParts(
+  req: FastifyRequest,
+  opts: UploadsPluginOptions,
+  payload: MultipartPayload,
+  isFileField: (name: string) => boolean,
+): Promise<void> {
   for await (const part of req.parts()) {
     if (part.type === 'file') {
       if (!isFileField(part.fieldname)) {
@@ -58,7 +79,6 @@ async function readMultipart(
       payload.fields[part.fieldname] = list;
     }
   }
-  return payload;
 }
 
 /** `/posts/{slug}` → `/api/posts/:slug`. */

@@ -18,7 +18,7 @@ const onPostgres = process.env.LECTERN_TEST_DB === 'postgres';
 
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'main.ts'], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
       .map(Number);

@@ -32,7 +32,7 @@ describe('accounts: rate limits, lockout, rotation switch, maintenance, bootstra
     await db.close();
   });
 
-  it('seeds the first superuser once: generated password logged, usable to log in; weak ADMIN_PASSWORD refused', async () => {
+  it('seeds the first superuser once: generated password shown in a banner (not the log), usable to log in; weak ADMIN_PASSWORD refused', async () => {
     const t = await createTestApp({ PASSWORD_HASH_PROFILE: 'fast', ADMIN_EMAIL: 'root@example.com' }, db);
     try {
       const lines: Array<Record<string, unknown>> = [];
@@ -40,17 +40,17 @@ describe('accounts: rate limits, lockout, rotation switch, maintenance, bootstra
         info: (o: Record<string, unknown>) => lines.push(o),
         warn: (o: Record<string, unknown>) => lines.push(o),
       };
-      await seedAdmin(
-        db.db,
-        t.app.lectern ? new PasswordHasher('fast') : new PasswordHasher('fast'),
-        t.env,
-        log,
-      );
+      const banners: string[][] = [];
+      const opts = { generatePasswordIfUnset: true, showPassword: (b: string[]) => banners.push(b) };
+      expect(await seedAdmin(db.db, new PasswordHasher('fast'), t.env, log, opts)).toBe(true);
       expect(lines).toHaveLength(1);
-      const password = String(lines[0]?.password);
+      expect(banners).toHaveLength(1);
+      const password = /password: (\S+)/.exec(banners[0]?.join('\n') ?? '')?.[1] ?? '';
       expect(password.length).toBeGreaterThanOrEqual(20);
-      await seedAdmin(db.db, new PasswordHasher('fast'), t.env, log);
+      expect(JSON.stringify(lines)).not.toContain(password);
+      expect(await seedAdmin(db.db, new PasswordHasher('fast'), t.env, log, opts)).toBe(false);
       expect(lines).toHaveLength(1);
+      expect(banners).toHaveLength(1);
       const login = await t.app.inject({
         method: 'POST',
         url: '/api/users/login/',
@@ -63,10 +63,15 @@ describe('accounts: rate limits, lockout, rotation switch, maintenance, bootstra
     }
     const fresh = await openTestDb();
     try {
-      const weak = createTestApp({ ADMIN_PASSWORD: 'password1', PASSWORD_HASH_PROFILE: 'fast' }, fresh);
-      const t2 = await weak;
+      const t2 = await createTestApp({ ADMIN_PASSWORD: 'password1', PASSWORD_HASH_PROFILE: 'fast' }, fresh);
       await expect(
-        seedAdmin(fresh.db, new PasswordHasher('fast'), t2.env, { info() {}, warn() {} }),
+        seedAdmin(
+          fresh.db,
+          new PasswordHasher('fast'),
+          t2.env,
+          { info() {}, warn() {} },
+          { generatePasswordIfUnset: false },
+        ),
       ).rejects.toThrow(/password/);
       await t2.close();
     } finally {

@@ -129,10 +129,12 @@ export const errorResponses: Record<string, Json> = {
     }),
   },
   MaintenanceMode: {
-    description: 'Maintenance mode is on. Browsers (`Accept: text/html`) get a small HTML page instead.',
+    description:
+      'Maintenance mode is on (the maintenance body; browsers, `Accept: text/html`, get a small HTML page ' +
+      'instead), or the database cannot be reached (`DATABASE_UNAVAILABLE`, an `Error` body).',
     headers: retryAfterHeader,
     content: {
-      ...json(schemaRef('Maintenance')),
+      ...json({ oneOf: [schemaRef('Maintenance'), schemaRef('Error')] }),
       'text/html': { schema: { type: 'string' } },
     },
   },

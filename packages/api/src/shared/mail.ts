@@ -26,6 +26,13 @@ export interface MailServiceOptions {
   log: MailLog;
 }
 
+/**
+ * nodemailer waits 2 min for a connection and 30 s for the greeting by default: an unreachable mail
+ * server would hold a registration that long. These bound it; `?connectionTimeout=…` (ms) and the like
+ * in SMTP_URL override them.
+ */
+const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
 /** Sends mail through nodemailer: real SMTP when configured, else a local outbox of .eml files. */
 export class MailService {
   readonly #transport: Transporter;
@@ -34,7 +41,7 @@ export class MailService {
   constructor(opts: MailServiceOptions) {
     this.#opts = opts;
     this.#transport = opts.smtpUrl
-      ? nodemailer.createTransport(opts.smtpUrl)
+      ? nodemailer.createTransport({ url: opts.smtpUrl, ...SMTP_TIMEOUTS })
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 

@@ -19,11 +19,10 @@ interface Counter {
 
 /**
  * Fixed-window counters in PostgreSQL, so every server process shares them. Each hit is one atomic
- * upsert (no read-then-write race); expired rows are reset in place and swept now and then.
+ * upsert (no read-then-write race); expired rows are reset in place, and deleted in bounded batches
+ * by the server's housekeeping job (packages/db/src/purges.ts), not inside a request.
  */
 export class RateLimiter {
-  #lastSweep = 0;
-
   constructor(
     private readonly db: Kysely<Database>,
     readonly config: RateLimitConfig,
@@ -40,7 +39,6 @@ export class RateLimiter {
       const counter = await this.#increment(key, this.config.windowSeconds);
       if (counter.hits > limit) retryAfter = Math.max(retryAfter, counter.retryAfter);
     }
-    await this.#maybeSweep();
     if (retryAfter > 0) throw fail.rateLimited(retryAfter);
   }
 
@@ -89,14 +87,6 @@ export class RateLimiter {
       .returning(['hits', sql<number>`ceil(extract(epoch from reset_at - now()))::int`.as('retry_after')])
       .executeTakeFirstOrThrow();
     return { hits: row.hits, retryAfter: Math.max(1, row.retry_after) };
-  }
-
-  /** Deletes expired counters at most once a minute per process. */
-  async #maybeSweep(): Promise<void> {
-    const now = Date.now();
-    if (now - this.#lastSweep < 60_000) return;
-    this.#lastSweep = now;
-    await this.db.deleteFrom('rate_limits').where('reset_at', '<', sql<Date>`now()`).execute();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Database, SettingsRow } from '@lectern/db';
+import { type Database, isDatabaseUnavailable, type SettingsRow } from '@lectern/db';
 import { type Kysely, sql } from 'kysely';
 
 export interface Settings {
@@ -36,9 +36,11 @@ export class SettingsService {
     const cached = this.#cached;
     if (cached && Date.now() - cached.at < this.cacheMs) return cached.value;
     // Concurrent readers share one query.
-    this.#pending ??= this.refresh().finally(() => {
-      this.#pending = undefined;
-    });
+    this.#pending ??= this.refresh()
+      .catch((error: unknown) => this.#staleDuringOutage(error))
+      .finally(() => {
+        this.#pending = undefined;
+      });
     return this.#pending;
   }
 
@@ -65,6 +67,18 @@ export class SettingsService {
       .values({ id: 1, ...this.initial })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
+  }
+
+  /**
+   * While the database is unreachable the last value read keeps serving (and is asked for again
+   * `cacheMs` later), so the maintenance check does not turn an outage into an error of its own;
+   * the request then fails, or not, on its own queries.
+   */
+  #staleDuringOutage(error: unknown): Settings {
+    const cached = this.#cached;
+    if (!cached || !isDatabaseUnavailable(error)) throw error;
+    this.#cached = { value: cached.value, at: Date.now() };
+    return cached.value;
   }
 
   #store(row: SettingsRow): Settings {

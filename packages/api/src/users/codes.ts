@@ -1,7 +1,7 @@
 import { createHmac, randomInt } from 'node:crypto';
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
-import { type CodePurpose, codeSentWithin, tryCode, upsertCode } from './queries.ts';
+import { type CodePurpose, codeSentWithin, endCodeCooldown, tryCode, upsertCode } from './queries.ts';
 
 export type { CodePurpose };
 
@@ -47,6 +47,26 @@ export async function issueCode(
     ttlMinutes: policy.ttlMinutes,
   });
   return code;
+}
+
+/**
+ * The mail carrying `code` could not be sent: its row stops holding the resend cooldown, so the user
+ * can ask for another code as soon as mail works again (the cooldown counts codes sent). A newer code
+ * issued meanwhile is left alone.
+ */
+export function releaseCooldown(
+  db: Kysely<Database>,
+  policy: CodePolicy,
+  userId: number,
+  purpose: CodePurpose,
+  code: string,
+): Promise<void> {
+  return endCodeCooldown(db, {
+    userId,
+    purpose,
+    codeHash: hashCode(policy.secret, userId, purpose, code),
+    cooldownSeconds: policy.resendCooldownSeconds,
+  });
 }
 
 /**

@@ -254,6 +254,20 @@ export async function upsertCode(
     .execute();
 }
 
+/** Backdates a code's sending past the cooldown (its mail failed), unless a newer code replaced it. */
+export async function endCodeCooldown(
+  db: Kysely<Database>,
+  row: { userId: number; purpose: CodePurpose; codeHash: string; cooldownSeconds: number },
+): Promise<void> {
+  await db
+    .updateTable('otp_codes')
+    .set({ sent_at: sql<Date>`now() - make_interval(secs => ${row.cooldownSeconds + 1})` })
+    .where('user_id', '=', row.userId)
+    .where('purpose', '=', row.purpose)
+    .where('code_hash', '=', row.codeHash)
+    .execute();
+}
+
 /**
  * Tries a code in one atomic statement: the try is counted, and a right code is spent at once, so two
  * racing requests can never both use it. False for a wrong, expired, spent or exhausted code.

@@ -4,7 +4,7 @@ import type { Context } from '../context.ts';
 import { fail, type LecternError } from '../errors.ts';
 import { codeMail } from '../shared/mail.ts';
 import { uniqueViolation } from '../shared/sql.ts';
-import { type CodePolicy, type CodePurpose, inCooldown, issueCode } from './codes.ts';
+import { type CodePolicy, type CodePurpose, inCooldown, issueCode, releaseCooldown } from './codes.ts';
 import type { PublicUserProfile, UserListItem, UserProfile } from './schemas.ts';
 import type { TokenPolicy } from './sessions.ts';
 
@@ -44,9 +44,14 @@ export async function sendCode(
   const policy = codePolicy(ctx);
   if (!opts.skipCooldown && (await inCooldown(ctx.db, policy, user.id, purpose))) return;
   const code = await issueCode(ctx.db, policy, user.id, purpose);
-  const sending = ctx.services.mail.trySend(
-    codeMail({ to: user.email, username: user.username, code, purpose, ttlMinutes: policy.ttlMinutes }),
-  );
+  const sending = ctx.services.mail
+    .trySend(
+      codeMail({ to: user.email, username: user.username, code, purpose, ttlMinutes: policy.ttlMinutes }),
+    )
+    // Unsent, the code must not hold the cooldown; if even that update fails, the cooldown just runs out.
+    .then(async (sent) => {
+      if (!sent) await releaseCooldown(ctx.db, policy, user.id, purpose, code).catch(() => undefined);
+    });
   // In the background, the answer does not wait on the mail server: its time tells nothing.
   if (!opts.background) await sending;
 }

@@ -1020,7 +1020,7 @@ export interface components {
         Error: {
             /** @description A human sentence. */
             detail: string;
-            /** @description A machine code: `VALIDATION_ERROR` (400: invalid input (a 400 field map on REST)), `PARSE_ERROR` (400: a body that is not valid JSON), `BAD_REQUEST` (400: a request the server cannot read), `INVALID_HOST` (400: a Host header outside ALLOWED_HOSTS), `NOT_AUTHENTICATED` (401: no bearer token), `TOKEN_INVALID` (401: an expired, malformed or revoked token), `INVALID_CREDENTIALS` (401: a wrong email/password pair), `PERMISSION_DENIED` (403: the caller may not do this), `EMAIL_NOT_VERIFIED` (403: login before the email is verified), `REGISTRATION_DISABLED` (403: registration is closed), `NOT_FOUND` (404: no such resource, or a page past the end), `METHOD_NOT_ALLOWED` (405: a known path, another method), `CONFLICT` (409: the resource changed meanwhile), `PAYLOAD_TOO_LARGE` (413: a body or upload over its limit), `UNSUPPORTED_MEDIA_TYPE` (415: a body or file of a type this path does not take), `RATE_LIMITED` (429: too many attempts (see Retry-After)), `INTERNAL_ERROR` (500: an unexpected failure), `MAINTENANCE_MODE` (503: maintenance mode is on). */
+            /** @description A machine code: `VALIDATION_ERROR` (400: invalid input (a 400 field map on REST)), `PARSE_ERROR` (400: a body that is not valid JSON (or not UTF-8, or nested too deeply)), `BAD_REQUEST` (400: a request the server cannot read), `INVALID_HOST` (400: a Host header outside ALLOWED_HOSTS), `MALFORMED_MULTIPART` (400: a multipart body that cannot be read (no or wrong boundary, cut short)), `NOT_AUTHENTICATED` (401: no bearer token), `TOKEN_INVALID` (401: an expired, malformed or revoked token), `INVALID_CREDENTIALS` (401: a wrong email/password pair), `PERMISSION_DENIED` (403: the caller may not do this), `EMAIL_NOT_VERIFIED` (403: login before the email is verified), `REGISTRATION_DISABLED` (403: registration is closed), `NOT_FOUND` (404: no such resource, or a page past the end), `METHOD_NOT_ALLOWED` (405: a known path, another method), `CONFLICT` (409: the resource changed meanwhile), `PAYLOAD_TOO_LARGE` (413: a body or upload over its limit), `REQUEST_TIMEOUT` (408: a request not received in time), `UNSUPPORTED_MEDIA_TYPE` (415: a body or file of a type this path does not take), `RATE_LIMITED` (429: too many attempts (see Retry-After)), `HEADERS_TOO_LARGE` (431: request line and headers over the server limit (a long URL included)), `INTERNAL_ERROR` (500: an unexpected failure), `MAINTENANCE_MODE` (503: maintenance mode is on), `DATABASE_UNAVAILABLE` (503: the database cannot be reached for now (see Retry-After)). */
             code: string;
         };
         /**
@@ -1114,7 +1114,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Maintenance mode is on. Browsers (`Accept: text/html`) get a small HTML page instead. */
+        /** @description Maintenance mode is on (the maintenance body; browsers, `Accept: text/html`, get a small HTML page instead), or the database cannot be reached (`DATABASE_UNAVAILABLE`, an `Error` body). */
         MaintenanceMode: {
             headers: {
                 /** @description Seconds to wait before trying again. */
@@ -1122,7 +1122,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Maintenance"];
+                "application/json": components["schemas"]["Maintenance"] | components["schemas"]["Error"];
                 "text/html": string;
             };
         };

@@ -17,6 +17,11 @@ export const healthProcedure = publicProcedure
     let maintenance = false;
     try {
       await pingDatabase(ctx.db);
+    } catch {
+      database = 'unavailable';
+    }
+    try {
+      // During an outage the settings service answers from its cache (the last value it read).
       maintenance = (await ctx.services.settings.get()).maintenance;
     } catch {
       database = 'unavailable';
