@@ -10,7 +10,7 @@ import {
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import superjson from 'superjson';
-import { type ContentHelpers, createContentHelpers } from './content.ts';
+import { type ContentHelpers, createContentHelpers, sendMultipart, type UploadOptions } from './content.ts';
 import { isTokenInvalid, LecternError } from './errors.ts';
 import { MemoryTokenStorage, type TokenStorage, type Tokens } from './tokens.ts';
 
@@ -56,7 +56,12 @@ export type LecternClient = LecternTrpcClient & {
    * Sets the user's profile picture through the multipart route (PATCH /api/users/{slug}/), returning
    * the same profile type as `users.update`. Throws LecternError (413 too large, 415 not an image, …).
    */
-  uploadProfilePicture(slug: string, file: Blob, filename?: string): Promise<UserProfile>;
+  uploadProfilePicture(
+    slug: string,
+    file: Blob,
+    filename?: string,
+    options?: UploadOptions,
+  ): Promise<UserProfile>;
 } & ContentHelpers;
 
 /** Token state shared by the link, the auth helpers and the upload helper. */
@@ -212,30 +217,35 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
     refresh: () => session.refresh(),
   };
 
-  async function uploadProfilePicture(slug: string, file: Blob, filename?: string): Promise<UserProfile> {
+  async function uploadProfilePicture(
+    slug: string,
+    file: Blob,
+    filename?: string,
+    options?: UploadOptions,
+  ): Promise<UserProfile> {
     const name =
       filename ?? (typeof File !== 'undefined' && file instanceof File ? file.name : 'profile-picture');
     const send = async (access: string | undefined) => {
       const form = new FormData();
       form.append('profile_pic', file, name);
-      return fetchImpl(`${base}/api/users/${encodeURIComponent(slug)}/`, {
-        method: 'PATCH',
-        headers: { ...(await extraHeaders()), ...(access ? { authorization: `Bearer ${access}` } : {}) },
-        body: form,
-      });
+      const headers = {
+        ...(await extraHeaders()),
+        ...(access ? { authorization: `Bearer ${access}` } : {}),
+      };
+      const url = `${base}/api/users/${encodeURIComponent(slug)}/`;
+      return sendMultipart(fetchImpl, { method: 'PATCH', url, headers, body: form }, options);
     };
     let access = await session.access();
-    let response = await send(access);
-    let body: unknown = await response.json().catch(() => null);
-    if (response.status === 401 && (body as { code?: unknown } | null)?.code === 'TOKEN_INVALID') {
+    let answer = await send(access);
+    if (answer.status === 401 && (answer.body as { code?: unknown } | null)?.code === 'TOKEN_INVALID') {
       if (await session.refresh(access)) {
         access = await session.access();
-        response = await send(access);
-        body = await response.json().catch(() => null);
+        answer = await send(access);
       }
     }
-    if (!response.ok || body === null || typeof body !== 'object') {
-      throw LecternError.fromRest(response.status, body, response.headers.get('retry-after'));
+    const { status, body, retryAfter } = answer;
+    if (status < 200 || status >= 300 || body === null || typeof body !== 'object') {
+      throw LecternError.fromRest(status, body, retryAfter);
     }
     return reviveProfile(body as Record<string, unknown>);
   }
@@ -263,6 +273,7 @@ export {
   type GalleryFile,
   type Post,
   type PostCreateInput,
+  type UploadOptions,
 } from './content.ts';
 export { type FieldErrors, isTokenInvalid, LecternError } from './errors.ts';
 export { MemoryTokenStorage, type TokenStorage, type Tokens } from './tokens.ts';
