@@ -16,6 +16,7 @@ import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
 import { restError, sendMaintenance } from './errors.ts';
 import { createOpenApiDocument } from './openapi.ts';
+import { adminPlugin } from './plugins/admin.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { installContentEtags } from './plugins/etag.ts';
 import { mediaPlugin } from './plugins/media.ts';
@@ -105,6 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
     if (req.url.startsWith('/trpc') || route === '/api/*' || req.method === 'OPTIONS') return;
+    // The admin app's files: a superuser needs the app to sign in and turn maintenance off.
+    if (/^\/admin(\/|\?|$)/.test(req.url)) return;
     if ((await deps.services.settings.get()).maintenance) return sendMaintenance(req, reply);
   });
 
@@ -147,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(docsPlugin, { document });
 
   await app.register(mediaPlugin, { root: env.MEDIA_ROOT });
+  await app.register(adminPlugin);
   // Multipart routes register before the REST bridge's /api/* wildcard.
   await app.register(uploadsPlugin, {
     routes: uploadRoutes,
