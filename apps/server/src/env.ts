@@ -56,6 +56,8 @@ export const envSchema = z.object({
   WORKERS: int(1, 256).default(cpus().length),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_MINUTES: int(1).default(60),
+  /** Test-only (refused unless NODE_ENV=test): an access token lifetime in seconds, overriding the minutes. */
+  ACCESS_TOKEN_TTL_SECONDS: int(1).optional(),
   REFRESH_TOKEN_TTL_DAYS: int(1).default(7),
   SHUTDOWN_TIMEOUT_MS: int(0).default(10_000),
   /** Uploaded files; defaults to DATA_DIR/media. */
@@ -133,6 +135,11 @@ export function loadEnv(source?: NodeJS.ProcessEnv): Env {
   if (env.PASSWORD_HASH_PROFILE === 'fast' && env.NODE_ENV !== 'test') {
     throw new ConfigError(
       'Invalid configuration:\n  PASSWORD_HASH_PROFILE: "fast" is only allowed with NODE_ENV=test',
+    );
+  }
+  if (env.ACCESS_TOKEN_TTL_SECONDS !== undefined && env.NODE_ENV !== 'test') {
+    throw new ConfigError(
+      'Invalid configuration:\n  ACCESS_TOKEN_TTL_SECONDS: only allowed with NODE_ENV=test (use ACCESS_TOKEN_TTL_MINUTES)',
     );
   }
   if (env.NODE_ENV === 'production') {
