@@ -72,7 +72,8 @@ export async function ensureAdminBuilt(): Promise<void> {
   }
   try {
     if ((await fresh()) < sources) {
-      const vite = createRequire(path.join(adminDir, 'package.json')).resolve('vite/bin/vite.js');
+      const vitePackage = createRequire(path.join(adminDir, 'package.json')).resolve('vite/package.json');
+      const vite = path.join(path.dirname(vitePackage), 'bin/vite.js');
       await run(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: adminDir });
     }
   } finally {
@@ -93,7 +94,7 @@ export interface AdminEnv {
   server: ServerProc;
   browser: Browser;
   createUser(role: 'superuser' | 'staff' | 'reader', fields?: { is_verified?: boolean }): Promise<TestUser>;
-  /** A REST access token for a user (plain HTTP, as any API client). */
+  /** A fresh REST access token for a user (plain HTTP login, as any API client). */
   token(user: TestUser): Promise<string>;
   /** Plain HTTP on /api/... with an optional token; resolves the status and the parsed body. */
   api(pathAndQuery: string, init?: { token?: string; method?: string; json?: unknown }): Promise<ApiAnswer>;
@@ -125,7 +126,6 @@ export async function startAdminEnv(env: Record<string, string> = {}): Promise<A
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const hasher = new PasswordHasher('fast');
   const hash = await hasher.hash(PASSWORD);
-  const tokens = new Map<number, string>();
 
   const api: AdminEnv['api'] = async (pathAndQuery, init = {}) => {
     const headers: Record<string, string> = {};
@@ -169,14 +169,12 @@ export async function startAdminEnv(env: Record<string, string> = {}): Promise<A
       return row;
     },
     async token(user) {
-      const cached = tokens.get(user.id);
-      if (cached) return cached;
+      // Not cached: a test server may run with access tokens that live a few seconds.
       const answer = await api('/api/users/login/', {
         method: 'POST',
         json: { email: user.email, password: PASSWORD },
       });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      tokens.set(user.id, answer.body.access);
       return answer.body.access as string;
     },
     api,

@@ -152,7 +152,7 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: the editor’
     await page.goto(`${env.url}/admin/posts/${slug}`);
     await page.getByRole('button', { name: 'Delete post' }).click();
     await expect.poll(async () => (await env.api(`/api/posts/${slug}/`, { token })).status).toBe(404);
-    await page.getByRole('link', { name: 'Trash' }).click();
+    await page.getByRole('link', { name: 'Trash', exact: true }).click();
     const trashed = page.locator(`tr[data-slug="${slug}"]`);
     await trashed.getByRole('button', { name: /Restore/ }).click();
     await expect.poll(async () => (await env.api(`/api/posts/${slug}/`, { token })).status).toBe(200);

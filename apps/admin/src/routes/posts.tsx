@@ -4,6 +4,7 @@ import {
   Button,
   CloseButton,
   Group,
+  Input,
   SegmentedControl,
   Select,
   Stack,
@@ -126,9 +127,9 @@ function PostsScreen() {
           w={240}
         />
         <div>
-          <Text size="sm" fw={500} mb={4} id="status-filter-label">
+          <Input.Label id="status-filter-label" display="block" mb={4}>
             Status
-          </Text>
+          </Input.Label>
           <SegmentedControl
             aria-labelledby="status-filter-label"
             value={search.status ?? 'all'}

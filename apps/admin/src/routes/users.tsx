@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Input, SegmentedControl, Stack, Table, TextInput, Title } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { createRoute, Link, useNavigate } from '@tanstack/react-router';
@@ -71,9 +71,9 @@ function UsersScreen() {
         />
         {(['verified', 'staff'] as const).map((name) => (
           <div key={name}>
-            <Text size="sm" fw={500} mb={4} id={`${name}-filter-label`}>
+            <Input.Label id={`${name}-filter-label`} display="block" mb={4}>
               {name === 'verified' ? 'Verified' : 'Staff'}
-            </Text>
+            </Input.Label>
             <SegmentedControl
               aria-labelledby={`${name}-filter-label`}
               value={triState(search[name])}
