@@ -1,6 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
-import { createTheme, MantineProvider } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
@@ -8,9 +8,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { restoreSession, sessionExpired } from './features/auth/session.ts';
 import { queryClient, setSessionLostHandler } from './lib/query-client.ts';
+import { cssVariablesResolver, theme } from './lib/theme.ts';
 import { router } from './router.tsx';
-
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'sm' });
 
 // 401 from anywhere: forget the tokens, sign in again, then come back to the page we were on.
 setSessionLostHandler(() => {
@@ -26,7 +25,7 @@ if (!root) throw new Error('index.html has no #root');
 function render(container: HTMLElement) {
   createRoot(container).render(
     <StrictMode>
-      <MantineProvider theme={theme}>
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
         <Notifications position="top-right" />
         <QueryClientProvider client={queryClient}>
           <RouterProvider router={router} />

@@ -245,7 +245,7 @@ interface AxeViolation {
  * axe-core on the page as it is: no serious or critical violation. The script goes in through the
  * DevTools protocol (page.evaluate), not a <script> tag, which the app's CSP would rightly refuse.
  */
-export async function expectAccessible(page: Page, screen: string): Promise<void> {
+export async function accessibilityProblems(page: Page): Promise<AxeProblem[]> {
   const source = await axeSource;
   await page.evaluate(source);
   const violations = await page.evaluate(async () => {
@@ -260,7 +260,18 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
       nodes: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 5),
     }));
   });
-  const severe = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export interface AxeProblem {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const severe = await accessibilityProblems(page);
   expect(severe, `${screen}: ${JSON.stringify(severe, null, 2)}`).toEqual([]);
 }
 

@@ -22,9 +22,16 @@ export function ErrorAlert({
         ? 'Not found'
         : e.status === 429
           ? 'Too many requests'
-          : 'Something went wrong');
+          : e.status === 503
+            ? 'Under maintenance'
+            : 'Something went wrong');
   return (
-    <Alert color={e.status === 403 ? 'orange' : 'red'} title={heading} role="alert" data-error-code={e.code}>
+    <Alert
+      color={e.status === 403 || e.status === 503 ? 'orange' : 'red'}
+      title={heading}
+      role="alert"
+      data-error-code={e.code}
+    >
       <Stack gap="xs">
         <Text size="sm">{describeError(e)}</Text>
         {onRetry && e.status !== 403 && e.status !== 404 ? (

@@ -38,12 +38,12 @@ function Dashboard() {
           {health.isPending ? (
             <Text c="dimmed">Checking…</Text>
           ) : health.isError ? (
-            <Badge color="red" size="lg">
+            <Badge color="red" size="lg" variant="light">
               unreachable
             </Badge>
           ) : (
             <Group gap="xs">
-              <Badge color={health.data.status === 'healthy' ? 'green' : 'red'} size="lg">
+              <Badge color={health.data.status === 'healthy' ? 'green' : 'red'} size="lg" variant="light">
                 {health.data.status}
               </Badge>
               <Badge color={health.data.database === 'ok' ? 'green' : 'red'} variant="light">

@@ -223,7 +223,6 @@ export function PostForm({ post }: { post?: Post }) {
                   <FileInput
                     label="Thumbnail"
                     description="JPEG, PNG, WebP, GIF or AVIF"
-                    placeholder="Choose an image"
                     accept={IMAGE_TYPES}
                     value={thumbnail.kind === 'set' ? thumbnail.file : null}
                     onChange={(file) => {
