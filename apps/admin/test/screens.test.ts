@@ -145,6 +145,53 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: every screen'
     await context.close();
   }, 60_000);
 
+  it('uploads by drag and drop with progress, and sets and removes a profile picture', async () => {
+    const { page, context, watch } = await openPage(env);
+    await signIn(page, env, superuser);
+    await page.waitForURL(`${env.url}/admin/`);
+    await page.getByRole('link', { name: 'Files', exact: true }).click();
+    await page.getByTestId('files-grid').waitFor();
+    // Record whether a progress bar was shown (uploads of a few bytes finish fast).
+    await page.evaluate(() => {
+      const seen = { progress: false };
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      new MutationObserver(() => {
+        if (document.querySelector('[aria-label^="Upload of"]')) seen.progress = true;
+      }).observe(document.body, { subtree: true, childList: true });
+    });
+    const bytes = [...new Uint8Array(PNG)];
+    await page.getByTestId('dropzone').evaluate((zone, data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'dropped.png', { type: 'image/png' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }
+    }, bytes);
+    await page.getByRole('link', { name: 'dropped.png' }).waitFor();
+    expect(
+      await page.evaluate(() => (window as unknown as { seen: { progress: boolean } }).seen.progress),
+    ).toBe(true);
+    const files = await env.api('/api/files/?search=dropped', { token: await env.token(superuser) });
+    expect(files.body.results).toHaveLength(1);
+    expect(files.body.results[0]).toMatchObject({ title: 'dropped.png', content_type: 'image/png' });
+
+    await page.getByRole('link', { name: 'My profile', exact: true }).click();
+    await page.getByRole('button', { name: 'Add a picture' }).waitFor();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Add a picture' }).click();
+    await (await chooser).setFiles({ name: 'me.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('button', { name: 'Remove picture' }).waitFor();
+    const me = await env.api('/api/users/me/', { token: await env.token(superuser) });
+    expect(me.body.profile_pic).toMatch(/\/media\/.+\.png$/);
+    await page.getByRole('button', { name: 'Remove picture' }).click();
+    await page.getByRole('button', { name: 'Add a picture' }).waitFor();
+    expect(
+      (await env.api('/api/users/me/', { token: await env.token(superuser) })).body.profile_pic,
+    ).toBeNull();
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   /** Presses Tab until the focused element matches, failing after `max` presses. */
   async function tabTo(page: Page, describe: string, matches: () => boolean, max = 60): Promise<void> {
     for (let i = 0; i < max; i++) {
