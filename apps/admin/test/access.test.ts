@@ -108,6 +108,34 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: access and se
     await context.close();
   }, 60_000);
 
+  it('sends a session the server no longer accepts to sign in, then back to the page it was on', async () => {
+    const { page, context, watch } = await openPage(env);
+    await signIn(page, env, staff);
+    await page.waitForURL(`${env.url}/admin/`);
+    await page.goto(`${env.url}/admin/users?staff=true`);
+    await page.getByTestId('users-table').waitFor();
+    // Revoked elsewhere (as a sign-out in another place would): once the access token expires, the
+    // refresh is refused and the next request is a 401.
+    const refresh = await storedRefresh(page);
+    const revoked = await env.api('/api/users/logout/', {
+      token: await env.token(staff),
+      method: 'POST',
+      json: { refresh },
+    });
+    expect(revoked.status).toBe(204);
+    await page.waitForTimeout((ACCESS_TTL_SECONDS + 1.5) * 1000);
+    await page.locator('label', { hasText: /^Yes$/ }).first().click();
+    await page.waitForURL(/\/admin\/login\?redirect=/);
+    await page.getByText('Your session has ended: sign in again.').waitFor();
+    await signIn(page, env, staff);
+    await page.waitForURL(/\/admin\/users\?/);
+    await page.getByTestId('users-table').waitFor();
+    const back = new URL(page.url()).searchParams;
+    expect([back.get('staff'), back.get('verified')]).toEqual(['true', 'true']);
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it("explains a refused upload with the server's reason", async () => {
     const token = await env.token(staff);
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>');

@@ -126,10 +126,17 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: the editor’
     expect(searched.body.results.map((p: { slug: string }) => p.slug)).toEqual([slug]);
     await screenshot(page, 'posts-search');
 
-    // Edit the title: the slug stays.
+    // Edit the title: the slug stays. Leaving with the change unsaved asks first.
     await row.getByRole('link', { name: `Launch ${word}` }).click();
     const title = page.getByRole('textbox', { name: 'Title' });
     await title.fill(`Launched ${word}`);
+    await page.getByRole('link', { name: 'All posts' }).click();
+    const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await leave.waitFor();
+    await leave.getByRole('button', { name: 'Stay' }).click();
+    await leave.waitFor({ state: 'detached' });
+    expect(page.url()).toContain(`/admin/posts/${slug}`);
+    expect(await title.inputValue()).toBe(`Launched ${word}`);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect
       .poll(async () => (await env.api(`/api/posts/${slug}/`, { token })).body.title)
