@@ -3,7 +3,7 @@
  * context (a staff editor) shows the maintenance state, and turning it off restores both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminEnv, openPage, screenshot, signIn, startAdminEnv } from './harness.ts';
+import { type AdminEnv, expectAccessible, openPage, screenshot, signIn, startAdminEnv } from './harness.ts';
 
 describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: maintenance mode', () => {
   let env: AdminEnv;
@@ -38,6 +38,8 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: maintenance m
     // Nothing changes before the confirmation.
     const dialog = admin.page.getByRole('dialog', { name: 'Turn maintenance mode on?' });
     await dialog.waitFor();
+    await admin.page.waitForTimeout(400);
+    await expectAccessible(admin.page, 'settings-confirm');
     await screenshot(admin.page, 'settings-confirm');
     expect(await health()).toBe(false);
     await dialog.getByRole('button', { name: 'Turn maintenance on' }).click();
@@ -47,11 +49,13 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: maintenance m
     // The other session: its next request is refused, and it says why.
     await editor.page.getByRole('link', { name: 'Posts', exact: true }).click();
     await editor.page.getByTestId('maintenance-banner').waitFor();
+    await expectAccessible(editor.page, 'maintenance-banner');
     await screenshot(editor.page, 'maintenance-banner');
     // A fresh visit to the sign-in page says so too.
     const visitor = await openPage(env);
     await visitor.page.goto(`${env.url}/admin/login`);
     await visitor.page.getByTestId('login-maintenance').waitFor();
+    await expectAccessible(visitor.page, 'login-maintenance');
     await screenshot(visitor.page, 'login-maintenance');
 
     // Off again (no confirmation needed): both sessions come back by themselves.

@@ -90,6 +90,7 @@ function AppLayout() {
                     key={item.to}
                     label={item.label}
                     active={active}
+                    variant="filled"
                     aria-current={active ? 'page' : undefined}
                     onClick={close}
                     renderRoot={(props) => <Link to={item.to} {...props} />}

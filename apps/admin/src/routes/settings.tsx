@@ -93,7 +93,7 @@ function SettingsScreen() {
               Cancel
             </Button>
             <Button
-              color="orange"
+              color="red"
               loading={update.isPending}
               onClick={() => update.mutate({ maintenance: true })}
             >
