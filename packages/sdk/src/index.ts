@@ -78,6 +78,17 @@ class Session {
   }
 
   /**
+   * The access token to send. A storage may keep only the refresh token across restarts (returning
+   * `access: ''`, e.g. an access token held in memory): the first call then refreshes before it goes.
+   */
+  async accessForCall(mayRefresh: boolean): Promise<string | undefined> {
+    const tokens = await this.storage.get();
+    if (tokens && !tokens.access && tokens.refresh && mayRefresh && (await this.refresh()))
+      return this.access();
+    return tokens?.access || undefined;
+  }
+
+  /**
    * Refreshes once for everyone: a caller whose request failed with `usedAccess` skips the exchange if
    * the tokens have changed since (another caller already refreshed).
    */
@@ -132,7 +143,7 @@ function refreshLink(session: Session): TRPCLink<AppRouter> {
             },
           });
         };
-        session.access().then(
+        session.accessForCall(!NO_RETRY.has(op.path)).then(
           (access) => attempt(false, access),
           (error: unknown) => observer.error(TRPCClientError.from(error as Error)),
         );
@@ -235,7 +246,7 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
       const url = `${base}/api/users/${encodeURIComponent(slug)}/`;
       return sendMultipart(fetchImpl, { method: 'PATCH', url, headers, body: form }, options);
     };
-    let access = await session.access();
+    let access = await session.accessForCall(true);
     let answer = await send(access);
     if (answer.status === 401 && (answer.body as { code?: unknown } | null)?.code === 'TOKEN_INVALID') {
       if (await session.refresh(access)) {
@@ -253,7 +264,7 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
   const content = createContentHelpers({
     baseUrl: base,
     fetch: fetchImpl,
-    getAccessToken: () => session.access(),
+    getAccessToken: () => session.accessForCall(true),
     refresh: (usedAccess) => session.refresh(usedAccess),
     headers: extraHeaders,
   });
