@@ -8,8 +8,8 @@ const REFRESH_KEY = 'lectern.admin.refresh';
 
 /**
  * The access token lives in memory only; the refresh token in sessionStorage, so a reload keeps the
- * session (README, "Admin": why this storage). After a reload the pair reads as `{access: '', refresh}`
- * until `restoreSession()` exchanges the refresh token.
+ * session (README, "Admin app": why this storage). After a reload the pair reads as
+ * `{access: '', refresh}`, and the SDK exchanges the refresh token before its first call.
  */
 export class TabTokenStorage implements TokenStorage {
   #access = '';
@@ -35,10 +35,6 @@ export class TabTokenStorage implements TokenStorage {
     } catch {
       // Nothing stored.
     }
-  }
-
-  hasAccess(): boolean {
-    return this.#access !== '';
   }
 }
 

@@ -38,18 +38,16 @@ export async function signIn(email: string, password: string): Promise<SessionUs
   return result.user;
 }
 
-/** After a reload: exchange the stored refresh token for an access token, then read who we are. */
+/**
+ * After a reload: only the refresh token is stored, and the SDK exchanges it before its first call
+ * (here `users.me`, which also says who we are).
+ */
 export async function restoreSession(): Promise<void> {
-  const tokens = await client.auth.tokens();
-  if (!tokens) {
+  if (!(await client.auth.tokens())) {
     sessionStore.set({ status: 'signed-out', user: null });
     return;
   }
   try {
-    if (!tokenStorage.hasAccess() && !(await client.auth.refresh())) {
-      sessionStore.set({ status: 'signed-out', user: null });
-      return;
-    }
     const me = await call((sdk) => sdk.users.me.query());
     if (!isStaffUser(me)) {
       await client.auth.logout();
@@ -69,8 +67,13 @@ export async function restoreSession(): Promise<void> {
       },
     });
   } catch (error) {
+    const e = LecternError.from(error);
+    if (e.status === 401) {
+      sessionExpired();
+      return;
+    }
     // Maintenance (503) or an unreachable server: the sign-in page says which.
-    sessionStore.set({ status: 'signed-out', user: null, reason: LecternError.from(error).message });
+    sessionStore.set({ status: 'signed-out', user: null, reason: e.message });
   }
 }
 
