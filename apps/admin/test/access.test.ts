@@ -7,7 +7,15 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminEnv, openPage, screenshot, signIn, startAdminEnv, type TestUser } from './harness.ts';
+import {
+  type AdminEnv,
+  expectAccessible,
+  openPage,
+  screenshot,
+  signIn,
+  startAdminEnv,
+  type TestUser,
+} from './harness.ts';
 
 const ACCESS_TTL_SECONDS = 3;
 const UPLOAD_MAX_BYTES = 50_000;
@@ -64,6 +72,7 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: access and se
     const victim: TestUser = { ...staff, email: `locked-${Date.now()}@test.lectern` };
     await signIn(page, env, victim, 'not-the-password');
     await page.getByText(wrong.body.detail).waitFor();
+    await expectAccessible(page, 'login-wrong-password');
     await screenshot(page, 'login-wrong-password');
     // The lockout: after five failures the server answers 429 with Retry-After.
     for (let i = 0; i < 5; i++) {
@@ -169,6 +178,7 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: access and se
     const refusedBig = page.getByTestId('upload-refused').filter({ hasText: 'big.txt was refused' });
     await refusedBig.waitFor();
     expect(await refusedBig.textContent()).toContain(bigAnswer.detail);
+    await expectAccessible(page, 'files-refused');
     await screenshot(page, 'files-refused');
     // Nothing was stored.
     expect((await env.api('/api/files/', { token: await env.token(staff) })).body.count).toBe(0);
@@ -216,6 +226,7 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: access and se
     expect(refused.status).toBe(400);
     await page.getByText(refused.body.username[0]).waitFor();
     expect(await page.getByRole('textbox', { name: 'Bio' }).getAttribute('aria-invalid')).not.toBe('true');
+    await expectAccessible(page, 'profile-400');
     await screenshot(page, 'profile-400');
     expect(watch.problems).toEqual([]);
     await context.close();
