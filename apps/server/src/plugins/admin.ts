@@ -77,7 +77,8 @@ export async function adminPlugin(app: FastifyInstance, opts: { root?: string } 
         (s) => s.isFile(),
         () => false,
       );
-      if (found) return reply.header('cache-control', 'public, max-age=3600').sendFile(rest, root);
+      // Not hashed (favicon…): an hour, not the assets' year.
+      if (found) return reply.sendFile(rest, root, { maxAge: 3_600_000, immutable: false });
     }
     return sendIndex(reply);
   });
