@@ -18,6 +18,7 @@ import type { Database } from '@lectern/db';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
+import { adminPlugin } from './plugins/admin.ts';
 import { contentKeyOf, takeContentKey } from './plugins/content-key.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { installErrorHandlers, sendError } from './plugins/errors.ts';
@@ -114,6 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRequest', async (req, reply) => {
     const route = req.routeOptions.url;
     if (req.url.startsWith('/trpc') || route === '/api/*' || req.method === 'OPTIONS') return;
+    // The admin app's files: a superuser needs the app to sign in and turn maintenance off.
+    if (/^\/admin(\/|\?|$)/.test(req.url)) return;
     if ((await deps.services.settings.get()).maintenance) return sendError(req, reply, fail.maintenance());
   });
 
@@ -128,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(docsPlugin, { document });
 
   await app.register(mediaPlugin, { root: env.MEDIA_ROOT });
+  await app.register(adminPlugin);
   // Multipart routes register before the REST bridge's /api/* wildcard.
   await app.register(uploadsPlugin, {
     routes: multipartRoutes,

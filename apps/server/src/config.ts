@@ -27,7 +27,7 @@ export function apiConfigFrom(env: Env, jwtSecret: string): ApiConfig {
     nodeEnv: env.NODE_ENV,
     version,
     jwtSecret,
-    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_MINUTES * 60,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS ?? env.ACCESS_TOKEN_TTL_MINUTES * 60,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_DAYS * 86_400,
     publicUrl: env.PUBLIC_URL,
     refreshRotation: env.REFRESH_ROTATION,

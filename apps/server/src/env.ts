@@ -138,6 +138,13 @@ export const envSchema = z.object({
       ),
     ),
   ACCESS_TOKEN_TTL_MINUTES: int(1).default(60).meta(doc('access token lifetime')),
+  ACCESS_TOKEN_TTL_SECONDS: int(1)
+    .optional()
+    .meta(
+      doc(
+        'test only (refused unless NODE_ENV=test): an access token lifetime in seconds, overriding the minutes',
+      ),
+    ),
   REFRESH_TOKEN_TTL_DAYS: int(1).default(7).meta(doc('refresh token lifetime')),
   SHUTDOWN_TIMEOUT_MS: int(0)
     .default(10_000)
@@ -295,6 +302,11 @@ export function loadEnv(source?: NodeJS.ProcessEnv): Env {
   if (env.PASSWORD_HASH_PROFILE === 'fast' && env.NODE_ENV !== 'test') {
     throw new ConfigError(
       'Invalid configuration:\n  PASSWORD_HASH_PROFILE: "fast" is only allowed with NODE_ENV=test',
+    );
+  }
+  if (env.ACCESS_TOKEN_TTL_SECONDS !== undefined && env.NODE_ENV !== 'test') {
+    throw new ConfigError(
+      'Invalid configuration:\n  ACCESS_TOKEN_TTL_SECONDS: only allowed with NODE_ENV=test (use ACCESS_TOKEN_TTL_MINUTES)',
     );
   }
   if (env.NODE_ENV === 'production') {

@@ -12,7 +12,13 @@ import {
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import superjson from 'superjson';
-import { type ContentHelpers, type ContentTransport, createContentHelpers, sendForm } from './content.ts';
+import {
+  type ContentHelpers,
+  type ContentTransport,
+  createContentHelpers,
+  sendForm,
+  type UploadOptions,
+} from './content.ts';
 import { isTokenInvalid, LecternError } from './errors.ts';
 import { MemoryTokenStorage, type TokenStorage, type Tokens } from './tokens.ts';
 
@@ -49,8 +55,12 @@ export interface LecternAuth {
   tokens(): Promise<Tokens | null>;
   /** Stores tokens obtained elsewhere. */
   setTokens(tokens: Tokens): Promise<void>;
-  /** The access token to send now, if any. */
-  accessToken(): Promise<string | undefined>;
+  /**
+   * The access token to send now, if any. A storage may keep only the refresh token across restarts
+   * (`access: ''`, the access token held in memory): unless `refreshIfMissing` is false, a missing
+   * access token is then fetched with the refresh token first.
+   */
+  accessToken(refreshIfMissing?: boolean): Promise<string | undefined>;
   /**
    * Exchanges the refresh token now; concurrent callers share one request. Given the access token a
    * failed call used, it does nothing when the tokens changed since (another call already refreshed).
@@ -72,7 +82,12 @@ export type LecternClient = LecternTrpcClient & {
    * Sets the user's profile picture through the multipart route (PATCH /api/users/{slug}/), returning
    * the same profile type as `users.update`. Throws LecternError (413 too large, 415 not an image, …).
    */
-  uploadProfilePicture(slug: string, file: Blob, filename?: string): Promise<UserProfile>;
+  uploadProfilePicture(
+    slug: string,
+    file: Blob,
+    filename?: string,
+    options?: UploadOptions,
+  ): Promise<UserProfile>;
 } & ContentHelpers;
 
 /** Token state shared by the links, the auth helpers and the upload helpers. */
@@ -85,7 +100,16 @@ class Session {
   ) {}
 
   async access(): Promise<string | undefined> {
-    return (await this.storage.get())?.access;
+    return (await this.storage.get())?.access || undefined;
+  }
+
+  /** The access token for a call: with only a refresh token stored, refreshed first (when allowed). */
+  async accessForCall(refreshIfMissing: boolean): Promise<string | undefined> {
+    const tokens = await this.storage.get();
+    if (tokens && !tokens.access && tokens.refresh && refreshIfMissing && (await this.refresh())) {
+      return this.access();
+    }
+    return tokens?.access || undefined;
   }
 
   refresh(usedAccess?: string): Promise<boolean> {
@@ -143,7 +167,7 @@ export function refreshLink(auth: Pick<LecternAuth, 'accessToken' | 'refresh'>):
             },
           });
         };
-        auth.accessToken().then(
+        auth.accessToken(!NO_RETRY.has(op.path)).then(
           (access) => attempt(false, access),
           (error: unknown) => observer.error(TRPCClientError.from(error as Error)),
         );
@@ -226,7 +250,7 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
     },
     tokens: async () => session.storage.get(),
     setTokens: async (tokens) => session.storage.set(tokens),
-    accessToken: () => session.access(),
+    accessToken: (refreshIfMissing = true) => session.accessForCall(refreshIfMissing),
     refresh: (usedAccess) => session.refresh(usedAccess),
   };
 
@@ -247,17 +271,24 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
   const transport: ContentTransport = {
     baseUrl: base,
     fetch: fetchImpl,
-    getAccessToken: () => session.access(),
+    getAccessToken: () => session.accessForCall(true),
     refresh: (usedAccess) => session.refresh(usedAccess),
     headers: extraHeaders,
   };
 
-  async function uploadProfilePicture(slug: string, file: Blob, filename?: string): Promise<UserProfile> {
-    const body = await sendForm(transport, 'PATCH', `/api/users/${encodeURIComponent(slug)}/`, () => {
-      const form = new FormData();
-      form.append('profile_pic', file, filename ?? nameOf(file, 'profile-picture'));
-      return form;
-    });
+  async function uploadProfilePicture(
+    slug: string,
+    file: Blob,
+    filename?: string,
+    options?: UploadOptions,
+  ): Promise<UserProfile> {
+    const path = `/api/users/${encodeURIComponent(slug)}/`;
+    const form = () => {
+      const data = new FormData();
+      data.append('profile_pic', file, filename ?? nameOf(file, 'profile-picture'));
+      return data;
+    };
+    const body = await sendForm(transport, 'PATCH', path, form, options);
     return reviveProfile(body);
   }
 
@@ -343,6 +374,7 @@ export {
   type GalleryFile,
   type Post,
   type PostCreateInput,
+  type UploadOptions,
 } from './content.ts';
 export { type FieldErrors, isTokenInvalid, LecternError } from './errors.ts';
 export { MemoryTokenStorage, type TokenStorage, type Tokens } from './tokens.ts';

@@ -21,6 +21,9 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** The DOM of the page, as far as these checks read it (the server's tests compile without the DOM lib). */
+type Named = { getAttribute(name: string): string | null; textContent: string | null };
+
 const resultsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../test-results');
 
 describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('/docs in headless Chromium', () => {
@@ -59,7 +62,13 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('/docs in headless Ch
 
     const paths = await page
       .locator('.opblock-summary-path')
-      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-path') ?? n.textContent ?? ''));
+      // Runs in the page: no module-level helpers inside (only the type casts, erased on compile).
+      .evaluateAll((nodes) =>
+        nodes.map(
+          (n) =>
+            (n as unknown as Named).getAttribute('data-path') ?? (n as unknown as Named).textContent ?? '',
+        ),
+      );
     expect(paths).toEqual(
       expect.arrayContaining([
         '/api/posts',
@@ -73,7 +82,7 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('/docs in headless Ch
     );
     const tags = await page
       .locator('.opblock-tag')
-      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-tag')));
+      .evaluateAll((nodes) => nodes.map((n) => (n as unknown as Named).getAttribute('data-tag')));
     expect(tags).toEqual(expect.arrayContaining(['posts', 'users', 'categories', 'files', 'system']));
 
     await mkdir(resultsDir, { recursive: true });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { apiConfigFrom } from '../../src/config.ts';
 import { ConfigError, loadEnv } from '../../src/env.ts';
 
 const serverDir = path.resolve(import.meta.dirname, '../..');
@@ -19,6 +20,13 @@ describe('configuration', () => {
     expect(
       loadEnv({ NODE_ENV: 'production', JWT_SECRET: secret, ALLOW_PGLITE_IN_PRODUCTION: 'true' }).NODE_ENV,
     ).toBe('production');
+  });
+
+  it('accepts an access token lifetime in seconds only under NODE_ENV=test', () => {
+    expect(() => loadEnv({ ACCESS_TOKEN_TTL_SECONDS: '5' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
+    const env = loadEnv({ NODE_ENV: 'test', ACCESS_TOKEN_TTL_SECONDS: '5' });
+    expect(apiConfigFrom(env, 'x'.repeat(40)).accessTokenTtlSeconds).toBe(5);
+    expect(apiConfigFrom(loadEnv({}), 'x'.repeat(40)).accessTokenTtlSeconds).toBe(3600);
   });
 
   it('parses defaults and lists', () => {
