@@ -263,6 +263,9 @@ export const envSchema = z.object({
   PUBLISH_SCHEDULER_INTERVAL_MS: int(100, 60_000)
     .default(1000)
     .meta(doc('pause between two passes of the scheduled-publishing loop')),
+  PUBLISH_SCHEDULER_BATCH_SIZE: int(1, 1000)
+    .default(100)
+    .meta(doc('scheduled posts published per transaction (a pass takes as many batches as are due)')),
   // Content cache and benchmarks
   CONTENT_CACHE_ENTRIES: int(0, 1_000_000)
     .default(1000)

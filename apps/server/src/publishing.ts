@@ -22,6 +22,7 @@ export function startPublishing(
     storage: services.storage,
     revisionsKept: env.REVISIONS_KEPT,
     intervalMs: env.PUBLISH_SCHEDULER_INTERVAL_MS,
+    batchSize: env.PUBLISH_SCHEDULER_BATCH_SIZE,
     log: log.child({ job: 'publish-scheduler' }),
   });
 }

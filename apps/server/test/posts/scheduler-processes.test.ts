@@ -74,6 +74,7 @@ describe.runIf(!onPostgres)('the scheduler inside a PGlite server process', { ti
     const admin = { email: 'editor@example.com', password: 'Scheduler-Test-Passphrase-9' };
     proc = await startServer({
       NODE_ENV: 'test',
+      LOG_FORMAT: 'json',
       PASSWORD_HASH_PROFILE: 'fast',
       DATA_DIR: dataDir,
       JWT_SECRET: TEST_JWT_SECRET,
@@ -142,6 +143,7 @@ describe.runIf(onPostgres)(
       dataDir = await mkdtemp(path.join(tmpdir(), 'lectern-schedulers-'));
       env = {
         NODE_ENV: 'production',
+        LOG_FORMAT: 'json',
         WORKERS: '1',
         DATABASE_URL: testDb.databaseUrl ?? '',
         JWT_SECRET: TEST_JWT_SECRET,
@@ -166,7 +168,7 @@ describe.runIf(onPostgres)(
     it('a post scheduled through one process is published by another, with no request, once', async () => {
       const [front, scheduler] = await Promise.all([
         startServer({ ...env, PUBLISH_SCHEDULER: 'false' }),
-        startServer({ ...env, PUBLISH_SCHEDULER_INTERVAL_MS: '200' }),
+        startServer({ ...env, PUBLISH_SCHEDULER_INTERVAL_MS: '200', PUBLISH_SCHEDULER_BATCH_SIZE: '5' }),
       ]);
       if (!front || !scheduler) throw new Error('servers did not start');
       procs.push(front, scheduler);
@@ -196,7 +198,12 @@ describe.runIf(onPostgres)(
     });
 
     it('two schedulers racing over 150 posts due at once publish each exactly once', async () => {
-      const rival = await startServer({ ...env, PUBLISH_SCHEDULER_INTERVAL_MS: '200' });
+      // Small batches, so that both schedulers are at work while the posts are being published.
+      const rival = await startServer({
+        ...env,
+        PUBLISH_SCHEDULER_INTERVAL_MS: '200',
+        PUBLISH_SCHEDULER_BATCH_SIZE: '5',
+      });
       procs.push(rival);
       const schedulers = procs.filter((p) => p !== procs[0]);
       const before = schedulers.map((p) => publications(p).flat().length);
