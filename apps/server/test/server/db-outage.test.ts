@@ -123,7 +123,10 @@ describe.runIf(onPostgres)('database outage under load', { timeout: 240_000 }, (
       let retryAfter: string | null = null;
       try {
         // Far above the 2 s bound: a request that hangs shows up as status 0, not as a stuck test.
-        const res = await fetch(`${server.url}${url}`, { ...init, signal: AbortSignal.timeout(10_000) });
+        // A new connection per request: the cluster hands connections to workers in turn, so both workers
+        // get requests (a kept-alive connection would stay with one worker for the whole test).
+        const headers = { ...(init.headers as Record<string, string> | undefined), connection: 'close' };
+        const res = await fetch(`${server.url}${url}`, { ...init, headers, signal: AbortSignal.timeout(10_000) });
         status = res.status;
         retryAfter = res.headers.get('retry-after');
         const text = await res.text();
