@@ -124,6 +124,34 @@ export interface ContentKeyTable {
   revoked_at: NullableTimestamp;
 }
 
+/** What changed: `<subject>.<change>` (migration 0033). */
+export type ContentEventType =
+  | 'post.created'
+  | 'post.updated'
+  | 'post.published'
+  | 'post.unpublished'
+  | 'post.deleted'
+  | 'post.restored'
+  | 'category.created'
+  | 'category.updated'
+  | 'category.deleted'
+  | 'file.created'
+  | 'file.deleted';
+
+/** One committed content change, written in its transaction (migration 0033). */
+export interface ContentEventTable {
+  /** bigint, read as a number by both drivers (client.ts). */
+  id: ColumnType<number, never, never>;
+  type: ContentEventType;
+  /** The post's or category's slug; a file's id. */
+  slug: string;
+  /** A post's author (who may see events about it while it is a draft); null otherwise. */
+  author_id: number | null;
+  /** Visible to every reader of published content (else its author and staff only). */
+  is_public: boolean;
+  at: ColumnType<Date, never, never>;
+}
+
 export interface CategoryTable {
   id: Generated<number>;
   name: string;
@@ -167,6 +195,7 @@ export interface Database {
   content_version: ContentVersionTable;
   post_revisions: PostRevisionTable;
   content_keys: ContentKeyTable;
+  content_events: ContentEventTable;
 }
 
 export type SettingsRow = Selectable<SettingsTable>;
@@ -180,3 +209,4 @@ export type CategoryRow = Selectable<CategoryTable>;
 export type FileRow = Selectable<FileTable>;
 export type PostRevisionRow = Selectable<PostRevisionTable>;
 export type ContentKeyRow = Selectable<ContentKeyTable>;
+export type ContentEventRow = Selectable<ContentEventTable>;

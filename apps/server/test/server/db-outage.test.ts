@@ -126,7 +126,11 @@ describe.runIf(onPostgres)('database outage under load', { timeout: 240_000 }, (
         // A new connection per request: the cluster hands connections to workers in turn, so both workers
         // get requests (a kept-alive connection would stay with one worker for the whole test).
         const headers = { ...(init.headers as Record<string, string> | undefined), connection: 'close' };
-        const res = await fetch(`${server.url}${url}`, { ...init, headers, signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${server.url}${url}`, {
+          ...init,
+          headers,
+          signal: AbortSignal.timeout(10_000),
+        });
         status = res.status;
         retryAfter = res.headers.get('retry-after');
         const text = await res.text();

@@ -1,6 +1,7 @@
 import type { CategoryRow, Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import { fail } from '../errors.ts';
+import { recordEvents } from '../shared/events.ts';
 import { categorySlugBase, firstFreeSlug } from '../shared/slugs.ts';
 import { uniqueViolation } from '../shared/sql.ts';
 import {
@@ -38,7 +39,16 @@ export function createCategory(
     const base = categorySlugBase(input.name);
     for (let attempt = 0; attempt < 5; attempt++) {
       const slug = firstFreeSlug(base, await slugsLike(db, base));
-      const row = await insertCategory(db, { name: input.name, slug, description: input.description ?? '' });
+      const row = await db.transaction().execute(async (tx) => {
+        const inserted = await insertCategory(tx, {
+          name: input.name,
+          slug,
+          description: input.description ?? '',
+        });
+        if (inserted)
+          await recordEvents(tx, [{ type: 'category.created', slug: inserted.slug, isPublic: true }]);
+        return inserted;
+      });
       if (row) return row;
     }
     throw new Error('could not find a free category slug');
@@ -55,14 +65,21 @@ export async function updateCategory(
   if (!category) throw fail.notFound();
   return guardNameConflict(async () => {
     if (changes.name !== undefined) await assertNameFree(db, changes.name, category.id);
-    return updateCategoryRow(db, category.id, {
-      ...(changes.name !== undefined ? { name: changes.name } : {}),
-      ...(changes.description !== undefined ? { description: changes.description } : {}),
+    return db.transaction().execute(async (tx) => {
+      const updated = await updateCategoryRow(tx, category.id, {
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.description !== undefined ? { description: changes.description } : {}),
+      });
+      await recordEvents(tx, [{ type: 'category.updated', slug: updated.slug, isPublic: true }]);
+      return updated;
     });
   });
 }
 
 /** Deletes a category; its posts stay and lose it. */
 export async function deleteCategory(db: Kysely<Database>, slug: string): Promise<void> {
-  if (!(await deleteCategoryBySlug(db, slug))) throw fail.notFound();
+  await db.transaction().execute(async (tx) => {
+    if (!(await deleteCategoryBySlug(tx, slug))) throw fail.notFound();
+    await recordEvents(tx, [{ type: 'category.deleted', slug, isPublic: true }]);
+  });
 }

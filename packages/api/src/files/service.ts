@@ -1,5 +1,6 @@
 import { type AuthedContext, type Context, isStaff } from '../context.ts';
 import { fail } from '../errors.ts';
+import { recordEvents } from '../shared/events.ts';
 import { type IncomingFile, storeUpload, withUpload } from '../shared/uploads.ts';
 import { deleteFileRow, type FileRecord, findFileById, insertFile, lockFileById } from './queries.ts';
 import { type GalleryFile, MAX_FILE_TITLE_LENGTH } from './schemas.ts';
@@ -46,6 +47,7 @@ export async function uploadGalleryFile(
       });
       const inserted = await findFileById(tx, id);
       if (!inserted) throw new Error(`file ${id} vanished inside its own transaction`);
+      await recordEvents(tx, [{ type: 'file.created', slug: String(id), isPublic: true }]);
       return inserted;
     }),
   );
@@ -60,6 +62,7 @@ export async function deleteGalleryFile(ctx: AuthedContext, rawId: string): Prom
     if (!file) throw fail.notFound();
     if (file.uploaded_by !== ctx.user.id && !isStaff(ctx.user)) throw fail.forbidden();
     await deleteFileRow(tx, id);
+    await recordEvents(tx, [{ type: 'file.deleted', slug: String(id), isPublic: true }]);
     return file.file;
   });
   // Only once the row is gone: a failed delete never leaves a row pointing at a missing file.

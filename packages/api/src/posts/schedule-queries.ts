@@ -20,10 +20,13 @@ export async function hasDuePost(db: Kysely<Database>): Promise<boolean> {
  * holds (another process publishing them, an editor changing them) are skipped, not waited for: each
  * due post is claimed by exactly one transaction, and the others move on.
  */
-export async function claimDuePosts(db: Kysely<Database>, limit: number): Promise<number[]> {
-  const rows = await db
+export async function claimDuePosts(
+  db: Kysely<Database>,
+  limit: number,
+): Promise<Array<{ id: number; slug: string; author_id: number }>> {
+  return db
     .selectFrom('posts')
-    .select('id')
+    .select(['id', 'slug', 'author_id'])
     .where(due)
     .orderBy('publish_at')
     .orderBy('id')
@@ -31,7 +34,6 @@ export async function claimDuePosts(db: Kysely<Database>, limit: number): Promis
     .forUpdate()
     .skipLocked()
     .execute();
-  return rows.map((row) => row.id);
 }
 
 /**

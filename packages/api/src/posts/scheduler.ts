@@ -1,5 +1,6 @@
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
+import { recordEvents } from '../shared/events.ts';
 import type { Storage } from '../shared/storage.ts';
 import { deleteUnusedThumbnails, keepStateBeforeChange, recordRevisions } from './revisions.ts';
 import { claimDuePosts, hasDuePost, publishScheduledPosts } from './schedule-queries.ts';
@@ -49,10 +50,20 @@ export async function publishDuePosts(
   if (!(await hasDuePost(opts.db))) return published;
   for (;;) {
     const { ids, unused } = await opts.db.transaction().execute(async (tx) => {
-      const claimed = await claimDuePosts(tx, batchSize);
+      const posts = await claimDuePosts(tx, batchSize);
+      const claimed = posts.map((post) => post.id);
       if (claimed.length === 0) return { ids: claimed, unused: [] };
       await keepStateBeforeChange(tx, claimed);
       await publishScheduledPosts(tx, claimed);
+      await recordEvents(
+        tx,
+        posts.map((post) => ({
+          type: 'post.published',
+          slug: post.slug,
+          authorId: post.author_id,
+          isPublic: true,
+        })),
+      );
       const unusedKeys = await recordRevisions(tx, {
         postIds: claimed,
         kind: 'publish',

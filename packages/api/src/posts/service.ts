@@ -2,6 +2,7 @@ import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import { type AuthedContext, type AuthUser, type Context, isStaff } from '../context.ts';
 import { fail } from '../errors.ts';
+import { type ContentEventInput, postChangeType, recordEvents } from '../shared/events.ts';
 import { excerptOf, sanitizeBody } from '../shared/html.ts';
 import { postSlug } from '../shared/slugs.ts';
 import type { Storage } from '../shared/storage.ts';
@@ -151,6 +152,19 @@ async function storeThumbnail(
   return storeUpload(storage, file, 'image', thumbnailKey(user));
 }
 
+/** The event of an edit that took a post from `wasPublished` to `after`. */
+function postEvent(
+  wasPublished: boolean,
+  after: { slug: string; author_id: number; is_published: boolean },
+): ContentEventInput {
+  return {
+    type: postChangeType(wasPublished, after.is_published),
+    slug: after.slug,
+    authorId: after.author_id,
+    isPublic: wasPublished || after.is_published,
+  };
+}
+
 /** Loads the post just written, inside the same transaction. */
 async function reload(tx: Kysely<Database>, id: number): Promise<PostRecord> {
   const post = await findPostById(tx, id);
@@ -230,7 +244,16 @@ export async function createPost(
         userId: ctx.user.id,
         kept: ctx.config.revisionsKept,
       });
-      return reload(tx, id);
+      const created = await reload(tx, id);
+      await recordEvents(tx, [
+        {
+          type: 'post.created',
+          slug: created.slug,
+          authorId: created.author_id,
+          isPublic: created.is_published,
+        },
+      ]);
+      return created;
     }),
   );
   return toPost(ctx, record);
@@ -300,7 +323,9 @@ export async function updatePost(
         kept: ctx.config.revisionsKept,
         replacedThumbnails: replacedKey ? [replacedKey] : [],
       });
-      return { record: await reload(tx, row.id), unused };
+      const updated = await reload(tx, row.id);
+      await recordEvents(tx, [postEvent(row.is_published, updated)]);
+      return { record: updated, unused };
     }),
   );
   // A replaced picture stays while a revision names it (restoring that revision brings it back).
@@ -313,6 +338,9 @@ export async function deletePost(ctx: AuthedContext, slug: string): Promise<void
   await ctx.db.transaction().execute(async (tx) => {
     const post = assertCanChange(ctx.user, await lockPostBySlug(tx, slug));
     await softDeletePost(tx, post.id);
+    await recordEvents(tx, [
+      { type: 'post.deleted', slug: post.slug, authorId: post.author_id, isPublic: post.is_published },
+    ]);
   });
 }
 
@@ -322,6 +350,10 @@ export async function restorePost(ctx: AuthedContext, slug: string): Promise<Pos
     const post = await lockPostBySlug(tx, slug);
     if (!post?.is_deleted || (post.author_id !== ctx.user.id && !isStaff(ctx.user))) throw fail.notFound();
     await restorePostRow(tx, post.id);
+    // Back as a draft: it was in the trash before, so nothing public changed.
+    await recordEvents(tx, [
+      { type: 'post.restored', slug: post.slug, authorId: post.author_id, isPublic: false },
+    ]);
     return reload(tx, post.id);
   });
   return toPost(ctx, record);
@@ -403,7 +435,9 @@ export async function restorePostRevision(
       kept: ctx.config.revisionsKept,
       replacedThumbnails: row.thumbnail && row.thumbnail !== revision.thumbnail ? [row.thumbnail] : [],
     });
-    return { record: await reload(tx, row.id), unused };
+    const restored = await reload(tx, row.id);
+    await recordEvents(tx, [postEvent(row.is_published, restored)]);
+    return { record: restored, unused };
   });
   await deleteUnusedThumbnails(ctx.services.storage, unused);
   return toPost(ctx, record);
