@@ -204,7 +204,9 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: every screen'
   it('does the editor’s journey by keyboard alone', async () => {
     const { page, context, watch } = await openPage(env);
     await page.goto(`${env.url}/admin/login`);
-    // The email field has the focus on arrival.
+    // The email field has the focus on arrival (once the app has rendered: on a busy
+    // machine that can come after the page's load event, so wait for it).
+    await page.waitForFunction(() => document.activeElement?.getAttribute('type') === 'email');
     await page.keyboard.type(superuser.email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
