@@ -59,10 +59,14 @@ export const webhookUpdateInput = z.object({
   url: url.optional(),
   events: events.optional(),
   description: description.optional(),
-  enabled: z.boolean().optional().meta({
-    description:
-      'false pauses the endpoint: its deliveries stay queued (none is sent) until it is enabled again.',
-  }),
+  enabled: z
+    .boolean()
+    .optional()
+    .meta({
+      description:
+        'false pauses the endpoint: events recorded while it is off are not queued for it, and deliveries ' +
+        'already queued wait (none is sent) until it is on again.',
+    }),
 });
 
 export const webhookListInput = z.object({ ...pageParams });
