@@ -192,22 +192,27 @@ const KEY_CASTS: Record<ListOrder, string[]> = {
 
 /**
  * Rows after `key` in the list's order: a row comparison, which the (key…, id) indexes answer as a range
- * scan. `published_at` sorts drafts (no date) last in both directions, so those orders add the drafts
- * after the dated rows, or continue among the drafts by id.
+ * scan. `published_at` sorts drafts (no date) last in both directions: after a dated key come the dated
+ * rows past it, then every draft — two ranges of its index, so two branches (an OR of the two would be a
+ * filter over every row skipped, not an index condition); after an undated key, drafts past its id.
  */
-function after(qb: PostQuery, order: ListOrder, search: string | undefined, key: SortKey): PostQuery {
+function after(
+  qb: PostQuery,
+  order: ListOrder,
+  search: string | undefined,
+  key: SortKey,
+): { range: PostQuery; drafts?: PostQuery } {
   const exprs = sortKeyOf(order, search);
   const values = key.map((value, i) => sql`cast(${value} as ${sql.raw(KEY_CASTS[order][i] ?? 'text')})`);
   const ascending = order === 'created_at' || order === 'title' || order === 'published_at';
   const op = sql.raw(ascending ? '>' : '<');
   if (order === 'published_at' || order === '-published_at') {
     const [date, id] = values as [RawBuilder<unknown>, RawBuilder<unknown>];
-    if (key[0] === null) return qb.where(sql<boolean>`posts.published_at is null and posts.id ${op} ${id}`);
-    return qb.where(
-      sql<boolean>`((posts.published_at, posts.id) ${op} (${date}, ${id}) or posts.published_at is null)`,
-    );
+    const drafts = qb.where(sql<boolean>`posts.published_at is null`);
+    if (key[0] === null) return { range: drafts.where(sql<boolean>`posts.id ${op} ${id}`) };
+    return { range: qb.where(sql<boolean>`(posts.published_at, posts.id) ${op} (${date}, ${id})`), drafts };
   }
-  return qb.where(sql<boolean>`(${sql.join(exprs)}) ${op} (${sql.join(values)})`);
+  return { range: qb.where(sql<boolean>`(${sql.join(exprs)}) ${op} (${sql.join(values)})`) };
 }
 
 const countOf = (qb: PostQuery) => qb.select(sql<number>`count(*)::int`.as('count'));
@@ -261,27 +266,34 @@ export interface PostListPage {
 export async function listPosts(db: Kysely<Database>, opts: PostListOptions): Promise<PostListPage> {
   const search = opts.filters.search;
   const order = listOrder(opts.ordering, search);
-  let base = filtered(visibleTo(db.selectFrom('posts'), opts.viewer), opts.filters);
-  if (opts.after) base = after(base, order, search, opts.after);
+  const base = filtered(visibleTo(db.selectFrom('posts'), opts.viewer), opts.filters);
   const count = await countVisible(db, opts);
   if (count === 0 || opts.offset >= count) return { count, results: [], nextKey: null };
   // Deferred join: order and skip over narrow rows first, then read the columns and relations of the
   // page's rows only. Selected in one pass, a deep page (offset 4,000) fetched, sorted (spilling to
-  // disk) and gave categories to every skipped row. Still one statement.
-  const pageIds = ordered(
-    base.innerJoin('users', 'users.id', 'posts.author_id').select('posts.id'),
-    order,
-    search,
-  )
-    .limit(opts.limit + 1)
-    .offset(opts.after ? 0 : opts.offset);
+  // disk) and gave categories to every skipped row. Still one statement. One row more than the page
+  // tells whether a next key exists.
+  const idsOf = (qb: PostQuery) =>
+    ordered(qb.innerJoin('users', 'users.id', 'posts.author_id').select('posts.id'), order, search).limit(
+      opts.limit + 1,
+    );
+  const { range, drafts } = opts.after ? after(base, order, search, opts.after) : { range: base };
+  const pageIds =
+    drafts === undefined
+      ? idsOf(range).offset(opts.after ? 0 : opts.offset)
+      : db
+          .selectFrom(idsOf(range).as('dated'))
+          .select('dated.id')
+          .unionAll(db.selectFrom(idsOf(drafts).as('undated')).select('undated.id'));
   const rows = await ordered(
     withRelations(db.selectFrom('posts').select(summaryColumns))
       .select(sql<SortKey>`json_build_array(${sql.join(sortKeyOf(order, search))})`.as('sort_key'))
       .where('posts.id', 'in', pageIds),
     order,
     search,
-  ).execute();
+  )
+    .limit(opts.limit + 1)
+    .execute();
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
   const results = page.map(({ sort_key: _, ...record }) => record);
