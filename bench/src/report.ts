@@ -73,7 +73,7 @@ export function targets(run: BenchRun, options: BenchOptions): Target[] {
     const p = ratio(s1.p99, floor.p99);
     out.push({ name: '(1) p99 vs floor p99', target: '≤ 2×', measured: `${p.toFixed(2)}×`, met: p <= 2 });
   }
-  for (const id of ['s2', 's4'] as const) {
+  for (const id of ['s2', 's2k', 's4'] as const) {
     const r = ratio(off(id)?.requestsPerSecond, s1?.requestsPerSecond);
     if (!Number.isNaN(r))
       out.push({

@@ -283,7 +283,7 @@ async function explainSize(
   f: Fixtures,
 ): Promise<{ explained: ExplainedRequest[]; scaling: ScalingRow }> {
   const path = (id: ScenarioId) => spec(id, f).paths[0] ?? '';
-  const ids: ScenarioId[] = main ? ['s1', 's2', 's3'] : ['s1', 's3'];
+  const ids: ScenarioId[] = main ? ['s1', 's2', 's2k', 's3'] : ['s1', 's3'];
   const plans = await explainRequests(
     url,
     f.token,
@@ -363,6 +363,7 @@ async function benchPostgres(ctx: RunContext, posts: number, main: boolean): Pro
           { id: 'floor', server: floor, serverName: 'floor', posts, f: NO_FIXTURES },
           off('s1'),
           off('s2'),
+          off('s2k'),
           off('s3'),
           off('s4'),
           on('s1'),

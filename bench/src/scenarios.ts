@@ -5,13 +5,14 @@ import { BENCH_PASSWORD, benchEmail, CATEGORY_NAMES, SEARCH_WORDS, STAFF_COUNT, 
 import type { LoadSpec } from './load.ts';
 import { type ServerProcess, SQL_STATEMENTS_HEADER } from './processes.ts';
 
-export type ScenarioId = 'floor' | 's1' | 's1-etag' | 's2' | 's3' | 's4' | 's5' | 's6' | 's7';
+export type ScenarioId = 'floor' | 's1' | 's1-etag' | 's2' | 's2k' | 's3' | 's4' | 's5' | 's6' | 's7';
 
 export const TITLES: Record<ScenarioId, string> = {
   floor: 'floor: bare pg route, list page 1 + exact count (1 statement)',
   s1: '(1) REST list, published, page 1, size 20',
   's1-etag': '(1) with If-None-Match (revalidating client, 304s)',
   s2: '(2) REST list, category + -published_at, page 200',
+  s2k: '(2k) as (2), the same page reached by cursor (keyset)',
   s3: '(3) REST search, two common words, page 1',
   s4: '(4) REST get one post by slug (1,000 slugs in turn)',
   s5: '(5) REST categories list',
@@ -24,6 +25,8 @@ export interface Fixtures {
   token: string;
   categorySlug: string;
   deepPage: number;
+  /** The `next_cursor` of the page before `deepPage` in scenario (2)'s list. */
+  deepCursor: string;
   postSlugs: string[];
   trpcListPath: string;
 }
@@ -32,6 +35,7 @@ export const NO_FIXTURES: Fixtures = {
   token: '',
   categorySlug: '',
   deepPage: 1,
+  deepCursor: '',
   postSlugs: [],
   trpcListPath: '',
 };
@@ -59,6 +63,13 @@ export function spec(id: ScenarioId, f: Fixtures): ScenarioRequests {
       return {
         ...common,
         paths: [`/api/posts/?categories=${f.categorySlug}&ordering=-published_at&page=${f.deepPage}`],
+      };
+    case 's2k':
+      return {
+        ...common,
+        paths: [
+          `/api/posts/?categories=${f.categorySlug}&ordering=-published_at&cursor=${encodeURIComponent(f.deepCursor)}`,
+        ],
       };
     case 's3':
       return { ...common, paths: [`/api/posts/?search=${search}`] };
@@ -114,6 +125,16 @@ export async function fixtures(server: ServerProcess, query: Query): Promise<Fix
     [categorySlug, benchEmail(READER)],
   );
   const deepPage = Math.max(1, Math.min(200, Math.floor(Number(visible?.n ?? 0) / 20)));
+  // The cursor that leads to the deep page: the next_cursor of the page before it (none for page 1).
+  let deepCursor = '';
+  if (deepPage > 1) {
+    const before = await fetch(
+      `${server.url}/api/posts/?categories=${categorySlug}&ordering=-published_at&page=${deepPage - 1}`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    if (before.status !== 200) throw new Error(`deep page fixture: ${before.status} ${await before.text()}`);
+    deepCursor = String(((await before.json()) as { next_cursor: string | null }).next_cursor ?? '');
+  }
   const slugs = await query(
     'SELECT slug FROM posts WHERE is_published AND NOT is_deleted ORDER BY id LIMIT 1000',
     [],
@@ -132,5 +153,12 @@ export async function fixtures(server: ServerProcess, query: Query): Promise<Fix
   });
   await client.posts.list.query({ is_published: true, page_size: 20 }).catch(() => undefined);
   if (!trpcListPath) throw new Error('could not capture the SDK request');
-  return { token, categorySlug, deepPage, postSlugs: slugs.map((r) => String(r.slug)), trpcListPath };
+  return {
+    token,
+    categorySlug,
+    deepPage,
+    deepCursor,
+    postSlugs: slugs.map((r) => String(r.slug)),
+    trpcListPath,
+  };
 }
