@@ -288,6 +288,9 @@ export const envSchema = z.object({
   WEBHOOK_RETRY_MAX_DELAY_MS: int(10, 86_400_000)
     .default(3_600_000)
     .meta(doc('longest pause between two attempts of a delivery')),
+  WEBHOOK_LOG_RETENTION_DAYS: int(0, 3650)
+    .default(30)
+    .meta(doc('finished webhook deliveries older than this many days leave the delivery log; 0 keeps them')),
   WEBHOOK_ALLOW_PRIVATE: bool
     .default(false)
     .meta(doc('allow webhook URLs on loopback, private and other non-public addresses (SSRF guard off)')),

@@ -26,6 +26,7 @@ export function startWebhookDelivery(
     retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
     retryMaxDelayMs: env.WEBHOOK_RETRY_MAX_DELAY_MS,
     allowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+    retentionDays: env.WEBHOOK_LOG_RETENTION_DAYS,
     version,
     log: log.child({ job: 'webhooks' }),
   });

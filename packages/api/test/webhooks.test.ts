@@ -527,3 +527,50 @@ describe('webhooks', () => {
     await p.as(root).webhooks.delete({ id: hook.id });
   });
 });
+
+describe('the delivery log retention', () => {
+  let p: Procedures;
+  beforeAll(async () => {
+    p = await openProcedures();
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('removes finished deliveries older than the retention, never unfinished ones', async () => {
+    const root = await p.user({ is_superuser: true });
+    const hook = await p
+      .as(root)
+      .webhooks.create({ url: 'https://93.184.216.34/', events: ['file.created'] });
+    const insert = (status: 'succeeded' | 'failed' | 'pending', daysAgo: number) =>
+      p.testDb.db
+        .insertInto('webhook_deliveries')
+        .values({
+          webhook_id: hook.id,
+          event_id: null,
+          event_type: 'webhook.ping',
+          subject: `webhook:${hook.id}`,
+          author_id: null,
+          is_public: false,
+          occurred_at: sql<Date>`now()`,
+          status,
+          created_at: sql<Date>`now() - make_interval(days => ${daysAgo})`,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const oldOk = await insert('succeeded', 40);
+    const oldFailed = await insert('failed', 31);
+    const oldPending = await insert('pending', 45);
+    const recent = await insert('succeeded', 2);
+    const { purgeFinishedDeliveries } = await import('../src/webhooks/index.ts');
+    expect(await purgeFinishedDeliveries(p.testDb.db, { days: 30, batchSize: 1, maxBatches: 10 })).toBe(2);
+    const left = await p.testDb.db
+      .selectFrom('webhook_deliveries')
+      .select('id')
+      .where('webhook_id', '=', hook.id)
+      .orderBy('id')
+      .execute();
+    expect(left.map((r) => r.id)).toEqual([oldPending.id, recent.id]);
+    expect([oldOk.id, oldFailed.id].some((id) => left.some((r) => r.id === id))).toBe(false);
+  });
+});

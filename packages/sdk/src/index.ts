@@ -32,6 +32,11 @@ export type PostRevision = RouterOutputs['posts']['revisions']['get'];
 /** A content key as staff see it (`contentKeys.get`); `CreatedContentKey` adds the key itself, shown once. */
 export type ContentKey = RouterOutputs['contentKeys']['get'];
 export type CreatedContentKey = RouterOutputs['contentKeys']['create'];
+/** A webhook endpoint as superusers see it; `WebhookWithSecret` adds the secret, shown once. */
+export type Webhook = RouterOutputs['webhooks']['get'];
+export type WebhookWithSecret = RouterOutputs['webhooks']['create'];
+/** One entry of an endpoint's delivery log. */
+export type WebhookDelivery = RouterOutputs['webhooks']['getDelivery'];
 
 export interface LecternClientOptions {
   /** The server's base URL, e.g. http://localhost:8000 (the tRPC door is at /trpc, REST at /api). */

@@ -107,6 +107,8 @@ function describe(description: string | undefined, access: Access | undefined, c
   return lines.filter(Boolean).join('\n\n');
 }
 
+const badRequestSchema = { oneOf: [schemaRef('ValidationError'), schemaRef('Error')] };
+
 /** Fills an operation's error answers: those the procedure declares, plus those its shape implies. */
 function completeResponses(op: Operation, path: string, method: string, meta: LecternMeta): void {
   // The generator's own error answers (its `error.*` bodies) are not what the REST door sends.
@@ -140,7 +142,8 @@ function completeResponses(op: Operation, path: string, method: string, meta: Le
         .filter(Boolean)
         .join(' '),
       ...(status === '429' ? { headers: retryAfterHeader } : {}),
-      content: json(schemaRef('Error'), {
+      // A declared 400 sits beside the standard field map, whose examples come along.
+      content: json(status === '400' && standard ? badRequestSchema : schemaRef('Error'), {
         [answer.code]: {
           summary: answer.description,
           value: { detail: answer.detail ?? answer.description, code: answer.code },

@@ -337,3 +337,30 @@ export async function recordAttempt(
     .where('status', '=', 'delivering')
     .execute();
 }
+
+/**
+ * Deletes finished deliveries (succeeded or failed) created more than `days` ago, `batchSize` rows per
+ * DELETE and at most `maxBatches` DELETEs; rows another process is deleting are skipped. Unfinished
+ * rows are never removed, whatever their age.
+ */
+export async function purgeFinishedDeliveries(
+  db: Kysely<Database>,
+  opts: { days: number; batchSize: number; maxBatches: number },
+): Promise<number> {
+  let removed = 0;
+  for (let batch = 0; batch < opts.maxBatches; batch++) {
+    // Counted with a CTE: both dialects (pg and PGlite) return the count the same way.
+    const { rows } = await sql<{ n: number }>`
+      WITH gone AS (
+        DELETE FROM webhook_deliveries WHERE id IN (
+          SELECT id FROM webhook_deliveries
+          WHERE status IN ('succeeded', 'failed') AND created_at < now() - make_interval(days => ${opts.days})
+          LIMIT ${opts.batchSize} FOR UPDATE SKIP LOCKED)
+        RETURNING 1)
+      SELECT count(*)::int AS n FROM gone`.execute(db);
+    const count = rows[0]?.n ?? 0;
+    removed += count;
+    if (count < opts.batchSize) break;
+  }
+  return removed;
+}

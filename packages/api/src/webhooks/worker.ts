@@ -1,6 +1,12 @@
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
-import { type ClaimedDelivery, claimDueDeliveries, hasDueDelivery, recordAttempt } from './queries.ts';
+import {
+  type ClaimedDelivery,
+  claimDueDeliveries,
+  hasDueDelivery,
+  purgeFinishedDeliveries,
+  recordAttempt,
+} from './queries.ts';
 import { postWebhook, type SendOutcome } from './sender.ts';
 import { signature } from './signing.ts';
 
@@ -189,20 +195,38 @@ export interface WebhookWorker {
   stop(): Promise<void>;
 }
 
+/** How often each process trims the delivery log. */
+const PURGE_INTERVAL_MS = 3_600_000;
+
 /** How often a failing worker repeats its error in the log. */
 const ERROR_LOG_INTERVAL_MS = 60_000;
 
 /** Starts the loop: a first pass at once (catching up after downtime), then one every `intervalMs`. */
 export function startWebhookWorker(
-  opts: WebhookDeliveryOptions & { intervalMs: number; log: WebhookWorkerLog },
+  opts: WebhookDeliveryOptions & {
+    intervalMs: number;
+    /** WEBHOOK_LOG_RETENTION_DAYS: finished deliveries older than this leave the log; 0 keeps them. */
+    retentionDays?: number;
+    log: WebhookWorkerLog;
+  },
 ): WebhookWorker {
   let stopped = false;
+  let lastPurgeAt = 0;
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<void> | undefined;
   let lastErrorLoggedAt = 0;
 
   const run = async () => {
     try {
+      if (opts.retentionDays && Date.now() - lastPurgeAt >= PURGE_INTERVAL_MS) {
+        lastPurgeAt = Date.now();
+        const removed = await purgeFinishedDeliveries(opts.db, {
+          days: opts.retentionDays,
+          batchSize: 1000,
+          maxBatches: 10,
+        });
+        if (removed > 0) opts.log.info({ removed }, 'webhook delivery log trimmed');
+      }
       const result = await deliverDueWebhooks(opts, opts.log, () => stopped);
       if (result.succeeded + result.retrying + result.failed > 0) {
         opts.log.info({ ...result }, 'webhook deliveries sent');

@@ -741,6 +741,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhooks (superuser)
+         * @description Newest first. Never the secrets.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.list.query(…)`.
+         */
+        get: operations["webhooksList"];
+        put?: never;
+        /**
+         * Create a webhook (superuser)
+         * @description Registers an endpoint for the events listed: every later change of those kinds is POSTed to it, signed with the secret in the answer (shown this once). See the README for the headers and the retry schedule.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.create.mutate(…)`.
+         */
+        post: operations["webhooksCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the deliveries of a webhook (superuser)
+         * @description The delivery log, newest first: status, attempts, the last response status, duration and error.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.listDeliveries.query(…)`.
+         */
+        get: operations["webhooksListDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a delivery (superuser)
+         * @description One entry of the delivery log.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.getDelivery.query(…)`.
+         */
+        get: operations["webhooksGetDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver (superuser)
+         * @description Queues the same event again as a new delivery (same body and `Lectern-Webhook-Id`, new signature), attempted and retried like a new one; the old delivery stays in the log.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.redeliver.mutate(…)`.
+         */
+        post: operations["webhooksRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test delivery (superuser)
+         * @description Queues a `webhook.ping` delivery, signed and retried like any other; the answer is the queued delivery, whose outcome the delivery log shows.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.ping.mutate(…)`.
+         */
+        post: operations["webhooksPing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook secret (superuser)
+         * @description A new signing secret, shown this once; every attempt from now on (retries of queued deliveries included) is signed with it.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.rotateSecret.mutate(…)`.
+         */
+        post: operations["webhooksRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook (superuser)
+         * @description Its URL, events, switch and dates; never the secret.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.get.query(…)`.
+         */
+        get: operations["webhooksGet"];
+        /**
+         * Update a webhook (superuser)
+         * @description Changes only the fields sent. A new event list applies to events recorded from now on; deliveries already queued are sent as queued.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.update.mutate(…)`.
+         */
+        put: operations["webhooksReplace"];
+        post?: never;
+        /**
+         * Delete a webhook (superuser)
+         * @description Its queued deliveries and its delivery log go with it; nothing more is sent to it.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.delete.mutate(…)`.
+         */
+        delete: operations["webhooksDelete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook (superuser)
+         * @description Changes only the fields sent. A new event list applies to events recorded from now on; deliveries already queued are sent as queued.
+         *
+         *     Requires a bearer token.
+         *
+         *     tRPC / SDK: `client.webhooks.update.mutate(…)`.
+         */
+        patch: operations["webhooksUpdate"];
+        trace?: never;
+    };
     "/health-check": {
         parameters: {
             query?: never;
@@ -1018,6 +1218,68 @@ export interface components {
             /** @description The key itself (`lk_…`): shown this once and never again (only its hash is stored). Send it as `Authorization: Bearer lk_…` or `?key=lk_…`. */
             key: string;
         };
+        WebhookPage: {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["Webhook"][];
+        };
+        Webhook: {
+            id: number;
+            url: string;
+            description: string;
+            events: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "post.restored" | "category.created" | "category.updated" | "category.deleted" | "file.created" | "file.deleted")[];
+            enabled: boolean;
+            /** @description The superuser who created it. */
+            created_by: components["schemas"]["Author"] | null;
+            created_at: string;
+            updated_at: string;
+        };
+        WebhookWithSecret: {
+            id: number;
+            url: string;
+            description: string;
+            events: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "post.restored" | "category.created" | "category.updated" | "category.deleted" | "file.created" | "file.deleted")[];
+            enabled: boolean;
+            /** @description The superuser who created it. */
+            created_by: components["schemas"]["Author"] | null;
+            created_at: string;
+            updated_at: string;
+            /** @description The signing secret (`whsec_…`): shown this once (at creation or rotation), never returned by a read. Receivers check `Lectern-Webhook-Signature` with it. */
+            secret: string;
+        };
+        WebhookDeliveryPage: {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["WebhookDelivery"][];
+        };
+        WebhookDelivery: {
+            id: number;
+            webhook_id: number;
+            /** @description The content event; null for a ping. */
+            event_id: number | null;
+            /** @description A content event type, or `webhook.ping`. */
+            event_type: string;
+            /** @description `post:<slug>`, `category:<slug>`, `file:<id>`: deliveries of one subject go in order. */
+            subject: string;
+            /** @enum {string} */
+            status: "pending" | "delivering" | "succeeded" | "failed";
+            /** @description Attempts made so far. */
+            attempts: number;
+            /** @description When the next attempt is due (pending); null once finished. */
+            next_attempt_at: string | null;
+            last_attempt_at: string | null;
+            /** @description The receiver's HTTP status at the last attempt; null without an answer. */
+            response_status: number | null;
+            /** @description How long the last attempt took. */
+            duration_ms: number | null;
+            /** @description Why the last attempt got no answer (refused address, timeout, connection). */
+            error: string | null;
+            /** @description The delivery this one repeats. */
+            redelivery_of: number | null;
+            created_at: string;
+        };
         /**
          * @description Every error except a 400 field map and maintenance mode.
          * @example {
@@ -1028,7 +1290,7 @@ export interface components {
         Error: {
             /** @description A human sentence. */
             detail: string;
-            /** @description A machine code: `VALIDATION_ERROR` (400: invalid input (a 400 field map on REST)), `PARSE_ERROR` (400: a body that is not valid JSON (or not UTF-8, or nested too deeply)), `BAD_REQUEST` (400: a request the server cannot read), `INVALID_HOST` (400: a Host header outside ALLOWED_HOSTS), `MALFORMED_MULTIPART` (400: a multipart body that cannot be read (no or wrong boundary, cut short)), `NOT_AUTHENTICATED` (401: no bearer token), `TOKEN_INVALID` (401: an expired, malformed or revoked token), `INVALID_CREDENTIALS` (401: a wrong email/password pair), `PERMISSION_DENIED` (403: the caller may not do this), `EMAIL_NOT_VERIFIED` (403: login before the email is verified), `REGISTRATION_DISABLED` (403: registration is closed), `NOT_FOUND` (404: no such resource, or a page past the end), `METHOD_NOT_ALLOWED` (405: a known path, another method), `CONFLICT` (409: the resource changed meanwhile), `PAYLOAD_TOO_LARGE` (413: a body or upload over its limit), `REQUEST_TIMEOUT` (408: a request not received in time), `UNSUPPORTED_MEDIA_TYPE` (415: a body or file of a type this path does not take), `RATE_LIMITED` (429: too many attempts (see Retry-After)), `HEADERS_TOO_LARGE` (431: request line and headers over the server limit (a long URL included)), `INTERNAL_ERROR` (500: an unexpected failure), `MAINTENANCE_MODE` (503: maintenance mode is on), `DATABASE_UNAVAILABLE` (503: the database cannot be reached for now (see Retry-After)). */
+            /** @description A machine code: `VALIDATION_ERROR` (400: invalid input (a 400 field map on REST)), `PARSE_ERROR` (400: a body that is not valid JSON (or not UTF-8, or nested too deeply)), `BAD_REQUEST` (400: a request the server cannot read), `INVALID_HOST` (400: a Host header outside ALLOWED_HOSTS), `MALFORMED_MULTIPART` (400: a multipart body that cannot be read (no or wrong boundary, cut short)), `WEBHOOK_ADDRESS_REFUSED` (400: a webhook URL on a loopback, private or other non-public address (see WEBHOOK_ALLOW_PRIVATE)), `NOT_AUTHENTICATED` (401: no bearer token), `TOKEN_INVALID` (401: an expired, malformed or revoked token), `INVALID_CREDENTIALS` (401: a wrong email/password pair), `PERMISSION_DENIED` (403: the caller may not do this), `EMAIL_NOT_VERIFIED` (403: login before the email is verified), `REGISTRATION_DISABLED` (403: registration is closed), `NOT_FOUND` (404: no such resource, or a page past the end), `METHOD_NOT_ALLOWED` (405: a known path, another method), `CONFLICT` (409: the resource changed meanwhile), `PAYLOAD_TOO_LARGE` (413: a body or upload over its limit), `REQUEST_TIMEOUT` (408: a request not received in time), `UNSUPPORTED_MEDIA_TYPE` (415: a body or file of a type this path does not take), `RATE_LIMITED` (429: too many attempts (see Retry-After)), `HEADERS_TOO_LARGE` (431: request line and headers over the server limit (a long URL included)), `INTERNAL_ERROR` (500: an unexpected failure), `MAINTENANCE_MODE` (503: maintenance mode is on), `DATABASE_UNAVAILABLE` (503: the database cannot be reached for now (see Retry-After)). */
             code: string;
         };
         /**
@@ -3255,6 +3517,605 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksList: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 2,
+                     *           "url": "https://hooks.example.com/lectern",
+                     *           "description": "Rebuild the static site",
+                     *           "events": [
+                     *             "post.published",
+                     *             "post.unpublished",
+                     *             "post.updated"
+                     *           ],
+                     *           "enabled": true,
+                     *           "created_by": {
+                     *             "id": 7,
+                     *             "username": "ada",
+                     *             "slug": "ada-1f3a9c2e"
+                     *           },
+                     *           "created_at": "2026-11-27T09:30:00.000Z",
+                     *           "updated_at": "2026-11-27T09:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/lectern",
+                 *       "events": [
+                 *         "post.published",
+                 *         "post.unpublished",
+                 *         "post.updated"
+                 *       ],
+                 *       "description": "Rebuild the static site"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Where deliveries are POSTed: http or https, no user name or password. Loopback, private and other non-public addresses are refused unless the server sets WEBHOOK_ALLOW_PRIVATE=true.
+                     * @example https://hooks.example.com/lectern
+                     */
+                    url: string;
+                    /** @description The event types this endpoint receives. */
+                    events: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "post.restored" | "category.created" | "category.updated" | "category.deleted" | "file.created" | "file.deleted")[];
+                    /** @description What the endpoint is for. */
+                    description?: string;
+                    /** @description Deliveries are sent while true (default). */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 2,
+                     *       "url": "https://hooks.example.com/lectern",
+                     *       "description": "Rebuild the static site",
+                     *       "events": [
+                     *         "post.published",
+                     *         "post.unpublished",
+                     *         "post.updated"
+                     *       ],
+                     *       "enabled": true,
+                     *       "created_by": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "created_at": "2026-11-27T09:30:00.000Z",
+                     *       "updated_at": "2026-11-27T09:30:00.000Z",
+                     *       "secret": "whsec_3q2-7wAAAAAfD9lK1Uq0nYp6g5jv8Q0xYzR2bC4dE6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            /** @description The URL names a loopback, private or other non-public address (or `localhost`) and the server does not set WEBHOOK_ALLOW_PRIVATE=true. Other URL problems are field errors on `url` (`WEBHOOK_ADDRESS_REFUSED`). Invalid input: a map of field name to messages (`non_field_errors` for the rest); malformed JSON is `{detail, code: "PARSE_ERROR"}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"] | components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksListDeliveries: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                status?: "pending" | "delivering" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @description The webhook id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "results": [
+                     *         {
+                     *           "id": 41,
+                     *           "webhook_id": 2,
+                     *           "event_id": 1207,
+                     *           "event_type": "post.published",
+                     *           "subject": "post:hello-world-3f9a1c",
+                     *           "status": "succeeded",
+                     *           "attempts": 1,
+                     *           "next_attempt_at": null,
+                     *           "last_attempt_at": "2026-11-27T10:15:00.000Z",
+                     *           "response_status": 204,
+                     *           "duration_ms": 87,
+                     *           "error": null,
+                     *           "redelivery_of": null,
+                     *           "created_at": "2026-11-27T10:15:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksGetDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook id. */
+                id: number;
+                /** @description The delivery id. */
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksRedeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook id. */
+                id: number;
+                /** @description The delivery id. */
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 58,
+                     *       "webhook_id": 2,
+                     *       "event_id": 1207,
+                     *       "event_type": "post.published",
+                     *       "subject": "post:hello-world-3f9a1c",
+                     *       "status": "pending",
+                     *       "attempts": 0,
+                     *       "next_attempt_at": "2026-11-27T10:15:00.000Z",
+                     *       "last_attempt_at": null,
+                     *       "response_status": null,
+                     *       "duration_ms": null,
+                     *       "error": null,
+                     *       "redelivery_of": 41,
+                     *       "created_at": "2026-11-27T10:15:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The delivery is still queued or being sent (`CONFLICT`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksPing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 59,
+                     *       "webhook_id": 2,
+                     *       "event_id": null,
+                     *       "event_type": "webhook.ping",
+                     *       "subject": "webhook:2",
+                     *       "status": "pending",
+                     *       "attempts": 0,
+                     *       "next_attempt_at": "2026-11-27T10:15:00.000Z",
+                     *       "last_attempt_at": null,
+                     *       "response_status": null,
+                     *       "duration_ms": null,
+                     *       "error": null,
+                     *       "redelivery_of": null,
+                     *       "created_at": "2026-11-27T10:15:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksRotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 2,
+                     *       "url": "https://hooks.example.com/lectern",
+                     *       "description": "Rebuild the static site",
+                     *       "events": [
+                     *         "post.published",
+                     *         "post.unpublished",
+                     *         "post.updated"
+                     *       ],
+                     *       "enabled": true,
+                     *       "created_by": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "created_at": "2026-11-27T09:30:00.000Z",
+                     *       "updated_at": "2026-11-27T10:15:00.000Z",
+                     *       "secret": "whsec_3q2-7wAAAAAfD9lK1Uq0nYp6g5jv8Q0xYzR2bC4dE6f"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksReplace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": false
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Where deliveries are POSTed: http or https, no user name or password. Loopback, private and other non-public addresses are refused unless the server sets WEBHOOK_ALLOW_PRIVATE=true.
+                     * @example https://hooks.example.com/lectern
+                     */
+                    url?: string;
+                    /** @description The event types this endpoint receives. */
+                    events?: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "post.restored" | "category.created" | "category.updated" | "category.deleted" | "file.created" | "file.deleted")[];
+                    /** @description What the endpoint is for. */
+                    description?: string;
+                    /** @description false pauses the endpoint: events recorded while it is off are not queued for it, and deliveries already queued wait (none is sent) until it is on again. */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 2,
+                     *       "url": "https://hooks.example.com/lectern",
+                     *       "description": "Rebuild the static site",
+                     *       "events": [
+                     *         "post.published",
+                     *         "post.unpublished",
+                     *         "post.updated"
+                     *       ],
+                     *       "enabled": false,
+                     *       "created_by": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "created_at": "2026-11-27T09:30:00.000Z",
+                     *       "updated_at": "2026-11-27T10:15:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description The new URL names a non-public address and WEBHOOK_ALLOW_PRIVATE is not set (`WEBHOOK_ADDRESS_REFUSED`). Invalid input: a map of field name to messages (`non_field_errors` for the rest); malformed JSON is `{detail, code: "PARSE_ERROR"}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"] | components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no content. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["MaintenanceMode"];
+        };
+    };
+    webhooksUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook id. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": false
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Where deliveries are POSTed: http or https, no user name or password. Loopback, private and other non-public addresses are refused unless the server sets WEBHOOK_ALLOW_PRIVATE=true.
+                     * @example https://hooks.example.com/lectern
+                     */
+                    url?: string;
+                    /** @description The event types this endpoint receives. */
+                    events?: ("post.created" | "post.updated" | "post.published" | "post.unpublished" | "post.deleted" | "post.restored" | "category.created" | "category.updated" | "category.deleted" | "file.created" | "file.deleted")[];
+                    /** @description What the endpoint is for. */
+                    description?: string;
+                    /** @description false pauses the endpoint: events recorded while it is off are not queued for it, and deliveries already queued wait (none is sent) until it is on again. */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": 2,
+                     *       "url": "https://hooks.example.com/lectern",
+                     *       "description": "Rebuild the static site",
+                     *       "events": [
+                     *         "post.published",
+                     *         "post.unpublished",
+                     *         "post.updated"
+                     *       ],
+                     *       "enabled": false,
+                     *       "created_by": {
+                     *         "id": 7,
+                     *         "username": "ada",
+                     *         "slug": "ada-1f3a9c2e"
+                     *       },
+                     *       "created_at": "2026-11-27T09:30:00.000Z",
+                     *       "updated_at": "2026-11-27T10:15:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description The new URL names a non-public address and WEBHOOK_ALLOW_PRIVATE is not set (`WEBHOOK_ADDRESS_REFUSED`). Invalid input: a map of field name to messages (`non_field_errors` for the rest); malformed JSON is `{detail, code: "PARSE_ERROR"}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"] | components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["MaintenanceMode"];
         };
