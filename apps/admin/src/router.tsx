@@ -1,5 +1,6 @@
 import { createRouter } from '@tanstack/react-router';
 import { categoriesRoute } from './routes/categories.tsx';
+import { contentKeysRoute } from './routes/content-keys.tsx';
 import { dashboardRoute } from './routes/dashboard.tsx';
 import { filesRoute } from './routes/files.tsx';
 import { appRoute } from './routes/layout.tsx';
@@ -25,6 +26,7 @@ const routeTree = rootRoute.addChildren([
     filesRoute,
     usersRoute,
     userRoute,
+    contentKeysRoute,
     settingsRoute,
     profileRoute,
   ]),
