@@ -54,12 +54,12 @@ const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 const insStyle = {
   backgroundColor: 'var(--mantine-color-green-1)',
-  color: 'var(--mantine-color-green-9)',
+  color: 'var(--mantine-color-text)',
   textDecoration: 'underline',
 } as const;
 const delStyle = {
   backgroundColor: 'var(--mantine-color-red-1)',
-  color: 'var(--mantine-color-red-9)',
+  color: 'var(--mantine-color-text)',
   textDecoration: 'line-through',
 } as const;
 

@@ -90,7 +90,6 @@ export function HistoryPanel({
                       key={revision.id}
                       data-revision={revision.id}
                       active={active}
-                      aria-current={active ? 'true' : undefined}
                       variant="light"
                       label={
                         <Group gap="xs" wrap="nowrap">
