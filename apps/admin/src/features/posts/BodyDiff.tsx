@@ -53,12 +53,12 @@ export function bodyText(html: string): string {
 const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 const insStyle = {
-  backgroundColor: 'var(--mantine-color-green-1)',
+  backgroundColor: 'var(--mantine-color-green-2)',
   color: 'var(--mantine-color-text)',
   textDecoration: 'underline',
 } as const;
 const delStyle = {
-  backgroundColor: 'var(--mantine-color-red-1)',
+  backgroundColor: 'var(--mantine-color-red-2)',
   color: 'var(--mantine-color-text)',
   textDecoration: 'line-through',
 } as const;

@@ -39,7 +39,6 @@ import {
   type ThumbnailChange,
   updatePost,
 } from './queries.ts';
-import { ScheduleBadge } from './ScheduleBadge.tsx';
 
 const BodyEditor = lazy(() => import('./BodyEditor.tsx'));
 const ScheduleField = lazy(() => import('./ScheduleField.tsx'));
@@ -247,8 +246,7 @@ export function PostForm({ post }: { post?: Post }) {
                     />
                   </Suspense>
                   {saved?.publish_at ? (
-                    <Group gap="xs" justify="space-between">
-                      <ScheduleBadge publishAt={saved.publish_at} />
+                    <Group gap="xs" justify="flex-end">
                       <Button
                         size="compact-sm"
                         variant="subtle"
