@@ -148,6 +148,8 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
     const field = page.getByRole('button', { name: 'Publish at' });
     await field.waitFor();
     expect(await page.getByText(`Times are in your time zone, ${ZONE}`).count()).toBe(1);
+    expect(await field.textContent()).toContain('Not scheduled');
+    await expectAccessible(page, 'post-not-scheduled');
 
     // The 15th of next month, 10:30 Paris time, through the picker.
     const now = new Date();
@@ -223,11 +225,13 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
     await expect.poll(() => dialog.getByText('Give the key a name').count()).toBe(1);
     await dialog.getByRole('textbox', { name: 'Name' }).fill('Marketing site');
     await dialog.getByRole('button', { name: 'Create key' }).click();
-    const shown = page.getByTestId('new-key');
+    const shown = page.getByTestId('shown-once');
     await shown.waitFor();
     const key = (await shown.textContent()) ?? '';
     expect(key).toMatch(/^lk_[A-Za-z0-9_-]{20,}$/);
-    expect(await page.getByText('This is the only time the key is shown').count()).toBe(1);
+    expect(
+      await page.getByText('This is the only time the key is shown: you will not see it again.').count(),
+    ).toBe(1);
     await page.getByRole('button', { name: 'Copy the key' }).click();
     await page.getByRole('button', { name: 'Copied', exact: true }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);

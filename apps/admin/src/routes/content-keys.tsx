@@ -1,10 +1,8 @@
 import {
-  Alert,
   Anchor,
   Badge,
   Button,
   Code,
-  CopyButton,
   Group,
   Input,
   Modal,
@@ -22,6 +20,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createRoute, Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { Pager } from '../components/Pager.tsx';
+import { ShownOnce } from '../components/ShownOnce.tsx';
 import { Empty, ErrorAlert, Loading } from '../components/States.tsx';
 import {
   type ContentKey,
@@ -242,28 +241,16 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose: () => v
       closeOnClickOutside={!created}
     >
       {created ? (
-        <Stack>
-          <Alert color="orange" title="Copy it now" role="status">
-            This is the only time the key is shown: Lectern keeps only a hash of it. If you lose it, revoke it
-            and create another.
-          </Alert>
+        <ShownOnce
+          value={created.key}
+          what="key"
+          ifLost="Lectern keeps only a hash of it: if you lose it, revoke it and create another."
+          onDone={close}
+        >
           <Text size="sm">
             Key for <strong>{created.name}</strong>:
           </Text>
-          <Code block data-testid="new-key" style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-wrap' }}>
-            {created.key}
-          </Code>
-          <Group justify="space-between">
-            <CopyButton value={created.key}>
-              {({ copied, copy }) => (
-                <Button variant="light" color={copied ? 'teal' : 'blue'} onClick={copy}>
-                  {copied ? 'Copied' : 'Copy the key'}
-                </Button>
-              )}
-            </CopyButton>
-            <Button onClick={close}>Done, I have copied it</Button>
-          </Group>
-        </Stack>
+        </ShownOnce>
       ) : (
         <form
           onSubmit={form.onSubmit((values) => create.mutate(values.name))}
