@@ -18,7 +18,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createRoute, Link, useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Pager } from '../components/Pager.tsx';
 import { ShownOnce } from '../components/ShownOnce.tsx';
 import { Empty, ErrorAlert, Loading } from '../components/States.tsx';
@@ -209,6 +209,7 @@ function ContentKeysScreen() {
 function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [created, setCreated] = useState<CreatedContentKey | null>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
   const form = useForm({
     mode: 'controlled',
     initialValues: { name: '' },
@@ -253,7 +254,11 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose: () => v
         </ShownOnce>
       ) : (
         <form
-          onSubmit={form.onSubmit((values) => create.mutate(values.name))}
+          onSubmit={form.onSubmit(
+            (values) => create.mutate(values.name),
+            // Refused before sending: back to the field, whose message says why.
+            () => nameRef.current?.focus(),
+          )}
           noValidate
           aria-label="New content key"
         >
@@ -265,6 +270,7 @@ function CreateKeyModal({ opened, onClose }: { opened: boolean; onClose: () => v
               required
               maxLength={100}
               data-autofocus
+              ref={nameRef}
               {...form.getInputProps('name')}
             />
             <Group justify="flex-end">

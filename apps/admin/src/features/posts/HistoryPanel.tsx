@@ -196,7 +196,7 @@ function RevisionDetail({
     },
   });
 
-  if (revision.isPending) return <Skeleton h={240} aria-label="Loading the revision" />;
+  if (revision.isPending) return <Skeleton h={240} role="status" aria-label="Loading the revision" />;
   if (revision.isError) return <ErrorAlert error={revision.error} onRetry={() => revision.refetch()} />;
   const r = revision.data;
   return (
@@ -231,7 +231,7 @@ function RevisionDetail({
           The body as it was then, compared with the current version: underlined text was added since,
           struck-through text has been removed since.
         </Text>
-        <Suspense fallback={<Skeleton h={160} aria-label="Loading the comparison" />}>
+        <Suspense fallback={<Skeleton h={160} role="status" aria-label="Loading the comparison" />}>
           <BodyDiff from={r.body} to={post.body} />
         </Suspense>
       </Stack>

@@ -210,7 +210,7 @@ export function PostForm({ post }: { post?: Post }) {
                 error={form.errors.body}
                 errorProps={{ id: bodyErrorId }}
               >
-                <Suspense fallback={<Skeleton h={290} aria-label="Loading the editor" />}>
+                <Suspense fallback={<Skeleton h={290} role="status" aria-label="Loading the editor" />}>
                   <BodyEditor
                     value={form.values.body}
                     version={bodyVersion}
@@ -235,7 +235,7 @@ export function PostForm({ post }: { post?: Post }) {
               />
               <Paper withBorder p="sm">
                 <Stack gap="xs">
-                  <Suspense fallback={<Skeleton h={60} aria-label="Loading the date picker" />}>
+                  <Suspense fallback={<Skeleton h={60} role="status" aria-label="Loading the date picker" />}>
                     <ScheduleField
                       value={form.values.publish_at}
                       onChange={(value) => {
