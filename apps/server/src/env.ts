@@ -266,6 +266,31 @@ export const envSchema = z.object({
   PUBLISH_SCHEDULER_BATCH_SIZE: int(1, 1000)
     .default(100)
     .meta(doc('scheduled posts published per transaction (a pass takes as many batches as are due)')),
+  // Webhooks (packages/api/src/webhooks)
+  WEBHOOK_DELIVERY: bool
+    .default(true)
+    .meta(doc('run the webhook delivery worker in this process (safe in any number of processes)')),
+  WEBHOOK_DELIVERY_INTERVAL_MS: int(50, 60_000)
+    .default(1000)
+    .meta(doc('pause between two passes of the webhook delivery worker')),
+  WEBHOOK_DELIVERY_BATCH_SIZE: int(1, 500)
+    .default(20)
+    .meta(doc('webhook deliveries claimed and sent concurrently at a time by one process')),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000)
+    .default(5000)
+    .meta(doc('time a receiver has to answer a delivery (lookup, connection and response headers)')),
+  WEBHOOK_MAX_ATTEMPTS: int(1, 100)
+    .default(12)
+    .meta(doc('attempts of one delivery before it is given up (failed)')),
+  WEBHOOK_RETRY_BASE_MS: int(10, 86_400_000)
+    .default(30_000)
+    .meta(doc('pause after the first failed attempt; it doubles after each next one (with jitter)')),
+  WEBHOOK_RETRY_MAX_DELAY_MS: int(10, 86_400_000)
+    .default(3_600_000)
+    .meta(doc('longest pause between two attempts of a delivery')),
+  WEBHOOK_ALLOW_PRIVATE: bool
+    .default(false)
+    .meta(doc('allow webhook URLs on loopback, private and other non-public addresses (SSRF guard off)')),
   // Content cache and benchmarks
   CONTENT_CACHE_ENTRIES: int(0, 1_000_000)
     .default(1000)

@@ -9,6 +9,7 @@ import { type MaintenanceJobs, startMaintenanceJobs } from './maintenance-jobs.t
 import { QueryCounter } from './plugins/query-count.ts';
 import { type PublishScheduler, startPublishing } from './publishing.ts';
 import { createServices } from './services.ts';
+import { startWebhookDelivery, type WebhookWorker } from './webhooks.ts';
 
 export interface ServerOptions {
   /** The process's logger (main.ts makes one per process); a new one from the environment otherwise. */
@@ -17,8 +18,8 @@ export interface ServerOptions {
 
 /**
  * Opens the database named by the environment, migrates it if configured, builds the app, seeds the
- * first superuser if configured and starts the housekeeping jobs and the scheduled-publishing loop
- * (stopped when the app closes, before the database).
+ * first superuser if configured and starts the housekeeping jobs, the scheduled-publishing loop and
+ * the webhook delivery worker (stopped when the app closes, before the database).
  */
 export async function createServer(env: Env, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const logger = opts.logger ?? createLogger(env);
@@ -44,6 +45,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
   let app: FastifyInstance | undefined;
   let jobs: MaintenanceJobs | undefined;
   let publishing: PublishScheduler | undefined;
+  let webhooks: WebhookWorker | undefined;
   try {
     if (env.MIGRATE_ON_START || kind === 'pglite') await migrateToLatest(db);
     const services = await createServices(db, env, logger);
@@ -57,6 +59,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
       onClose: async () => {
         await jobs?.stop();
         await publishing?.stop();
+        await webhooks?.stop();
         await db.destroy();
       },
     });
@@ -67,6 +70,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
     await seedAdmin(db, services.passwords, env, logger, { generatePasswordIfUnset: kind === 'pglite' });
     jobs = startMaintenanceJobs({ db, env, log: logger.child({ job: 'housekeeping' }) });
     publishing = startPublishing(db, env, services, logger);
+    webhooks = startWebhookDelivery(db, env, logger);
     return app;
   } catch (error) {
     if (app) await app.close();

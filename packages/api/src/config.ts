@@ -15,4 +15,6 @@ export interface ApiConfig {
   otpResendCooldownSeconds: number;
   /** Revisions kept per post (REVISIONS_KEPT); older ones are trimmed by the write that adds one. */
   revisionsKept: number;
+  /** WEBHOOK_ALLOW_PRIVATE: webhook URLs may name loopback and private addresses (tests, intranets). */
+  webhookAllowPrivate: boolean;
 }

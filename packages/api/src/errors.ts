@@ -29,6 +29,11 @@ export const MACHINE_CODES = {
     trpc: 'BAD_REQUEST',
     meaning: 'a multipart body that cannot be read (no or wrong boundary, cut short)',
   },
+  WEBHOOK_ADDRESS_REFUSED: {
+    status: 400,
+    trpc: 'BAD_REQUEST',
+    meaning: 'a webhook URL on a loopback, private or other non-public address (see WEBHOOK_ALLOW_PRIVATE)',
+  },
   NOT_AUTHENTICATED: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'no bearer token' },
   TOKEN_INVALID: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'an expired, malformed or revoked token' },
   INVALID_CREDENTIALS: { status: 401, trpc: 'UNAUTHORIZED', meaning: 'a wrong email/password pair' },

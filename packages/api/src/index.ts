@@ -63,3 +63,11 @@ export { MAX_INPUT_DEPTH } from './shared/text.ts';
 export type { IncomingFile } from './shared/uploads.ts';
 export { createCallerFactory, type LecternErrorData, type LecternMeta, trpcErrorResponse } from './trpc.ts';
 export { hasSuperuser, insertUser, takenIdentifiers } from './users/index.ts';
+export {
+  type DeliveryPassResult,
+  deliverDueWebhooks,
+  startWebhookWorker,
+  type WebhookDeliveryOptions,
+  type WebhookWorker,
+  type WebhookWorkerLog,
+} from './webhooks/index.ts';

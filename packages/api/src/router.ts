@@ -7,6 +7,7 @@ import { postsRouter } from './posts/index.ts';
 import { systemRouter } from './system/index.ts';
 import { createCallerFactory, type LecternMeta, router } from './trpc.ts';
 import { usersRouter } from './users/index.ts';
+import { webhooksRouter } from './webhooks/index.ts';
 
 export const appRouter = router({
   system: systemRouter,
@@ -15,6 +16,7 @@ export const appRouter = router({
   categories: categoriesRouter,
   files: filesRouter,
   contentKeys: contentKeysRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -33,6 +33,7 @@ const baseConfig: ApiConfig = {
   otpMaxAttempts: 5,
   otpResendCooldownSeconds: 60,
   revisionsKept: 50,
+  webhookAllowPrivate: false,
 };
 
 const createCaller = createCallerFactory(appRouter);

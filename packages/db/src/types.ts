@@ -210,3 +210,53 @@ export type FileRow = Selectable<FileTable>;
 export type PostRevisionRow = Selectable<PostRevisionTable>;
 export type ContentKeyRow = Selectable<ContentKeyTable>;
 export type ContentEventRow = Selectable<ContentEventTable>;
+
+/** A webhook endpoint (migration 0050). `secret` signs its deliveries and never leaves the server. */
+export interface WebhookTable {
+  id: Generated<number>;
+  url: string;
+  description: ColumnType<string, string | undefined, string>;
+  events: ContentEventType[];
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  secret: string;
+  created_by: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed';
+
+/** One event queued for one endpoint, with its last attempt (migration 0050). */
+export interface WebhookDeliveryTable {
+  /** bigint, read as a number by both drivers (client.ts). */
+  id: ColumnType<number, never, never>;
+  webhook_id: number;
+  /** The content event; null for a test ping. */
+  event_id: number | null;
+  /** A ContentEventType, or `webhook.ping`. */
+  event_type: string;
+  /** `post:<slug>`, `category:<slug>`, `file:<id>`: deliveries of one endpoint and subject go in order. */
+  subject: string;
+  author_id: number | null;
+  is_public: boolean;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  /** When a pending row is due; while `delivering`, the end of the worker's lease. */
+  next_attempt_at: Timestamp;
+  last_attempt_at: NullableTimestamp;
+  response_status: number | null;
+  duration_ms: number | null;
+  error: string | null;
+  redelivery_of: number | null;
+  created_at: Timestamp;
+}
+
+// Declaration merging keeps this file append-only for the features that add tables.
+export interface Database {
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
+}
+
+export type WebhookRow = Selectable<WebhookTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;

@@ -164,7 +164,7 @@ describe('post list: filters, search, ordering, pagination', () => {
       expect(removed.statusCode).toBe(204);
     }
     const none = await list('search=zeppelin', alice);
-    expect(none).toEqual({ count: 0, next: null, previous: null, results: [] });
+    expect(none).toEqual({ count: 0, next: null, previous: null, next_cursor: null, results: [] });
   });
 
   it('orders by title, created_at and published_at (drafts last); any other ordering is 400', async () => {

@@ -1,5 +1,5 @@
 /**
- * Real server processes on one PostgreSQL database: settings propagate between instances through the
+ * Real server processes on one PostgreSQL database: settings and rate-limit counters are shared between instances through the
  * database; SIGTERM shuts down cleanly; the production cluster restarts a worker that dies.
  * PostgreSQL only: PGlite lives inside a single process by design.
  */
@@ -50,10 +50,26 @@ describe.runIf(onPostgres)('server processes on one PostgreSQL', { timeout: 120_
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('a second instance sees maintenance switched on through the first (within the cache time)', async () => {
-    const a = await startServer({ ...common, NODE_ENV: 'development' });
-    const b = await startServer({ ...common, NODE_ENV: 'development' });
+  it('a second instance sees maintenance switched on through the first (within the cache time); rate limits count across both', async () => {
+    const limits = { RATE_LIMIT_LOGIN_PER_EMAIL: '4' };
+    const a = await startServer({ ...common, ...limits, NODE_ENV: 'development' });
+    const b = await startServer({ ...common, ...limits, NODE_ENV: 'development' });
     procs.push(a, b);
+
+    // Login attempts for one address, alternating between the instances: the counters live in the
+    // database, so the fifth attempt is refused whichever instance gets it.
+    const login = (url: string) =>
+      fetch(`${url}/api/users/login/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody-shared@test.lectern', password: 'wrong password 1' }),
+      });
+    for (const url of [a.url, b.url, a.url, b.url]) expect((await login(url)).status).not.toBe(429);
+    const refused = await login(a.url);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await login(b.url)).status).toBe(429);
+
     const admin = await insertUser(testDb, { is_superuser: true });
     const patch = await fetch(`${a.url}/api/system/settings/`, {
       method: 'PATCH',

@@ -49,6 +49,7 @@ export const postsExamples = {
       count: 21,
       next: 'https://cms.example.com/api/posts/?page=2',
       previous: null,
+      next_cursor: 'eyJvIjoiLWNyZWF0ZWRfYXQiLCJrIjpbIjIwMjYtMDMtMDFUMDk6MDA6MDAuMTIzNDU2KzAwOjAwIiw0Ml19',
       results: [summary],
     },
   },

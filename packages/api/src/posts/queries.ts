@@ -1,8 +1,8 @@
 import type { Database, PostRow } from '@lectern/db';
-import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres';
 import type { UserRef } from '../shared/schemas.ts';
-import type { CategoryRef, PostOrdering } from './schemas.ts';
+import { type CategoryRef, type ListOrder, listOrder, type PostOrdering, type SortKey } from './schemas.ts';
 
 /*
  * Every list here runs two statements whatever the page size: a count, and the page itself with
@@ -124,12 +124,38 @@ function filtered(qb: PostQuery, filters: PostFilters): PostQuery {
   return q;
 }
 
+/** The expressions a list sorts by, in order, the row id last (see cursor.ts for the key's shape). */
+function sortKeyOf(order: ListOrder, search: string | undefined) {
+  switch (order) {
+    case 'created_at':
+    case '-created_at':
+      return [sql`posts.created_at`, sql`posts.id`];
+    case 'title':
+    case '-title':
+      return [sql`posts.title`, sql`posts.id`];
+    case 'published_at':
+    case '-published_at':
+      return [sql`posts.published_at`, sql`posts.id`];
+    case 'rank': {
+      // Title matches first (the weight-A part of the vector matches the whole query), then rank:
+      // ts_rank alone can put a body-only hit above a title hit for queries with `-excluded` words.
+      const query = searchQuery(search ?? '');
+      return [
+        sql`(ts_filter(posts.search_vector, '{a}') @@ ${query})`,
+        sql`ts_rank(posts.search_vector, ${query})`,
+        sql`posts.created_at`,
+        sql`posts.id`,
+      ];
+    }
+  }
+}
+
 function ordered<O>(
   qb: SelectQueryBuilder<Database, 'posts' | 'users', O>,
-  ordering: PostOrdering | undefined,
-  search: string | undefined,
+  order: ListOrder,
+  search?: string,
 ) {
-  switch (ordering) {
+  switch (order) {
     case 'created_at':
       return qb.orderBy('posts.created_at', 'asc').orderBy('posts.id', 'asc');
     case '-created_at':
@@ -142,18 +168,51 @@ function ordered<O>(
       return qb.orderBy(sql`posts.published_at asc nulls last`).orderBy('posts.id', 'asc');
     case '-published_at':
       return qb.orderBy(sql`posts.published_at desc nulls last`).orderBy('posts.id', 'desc');
-    case undefined: {
-      // Title matches first (the weight-A part of the vector matches the whole query), then rank:
-      // ts_rank alone can put a body-only hit above a title hit for queries with `-excluded` words.
-      const ranked =
-        search === undefined
-          ? qb
-          : qb
-              .orderBy(sql`ts_filter(posts.search_vector, '{a}') @@ ${searchQuery(search)}`, 'desc')
-              .orderBy(sql`ts_rank(posts.search_vector, ${searchQuery(search)})`, 'desc');
-      return ranked.orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc');
+    case 'rank': {
+      const [titleMatch, rank] = sortKeyOf('rank', search);
+      return qb
+        .orderBy(sql`${titleMatch}`, 'desc')
+        .orderBy(sql`${rank}`, 'desc')
+        .orderBy('posts.created_at', 'desc')
+        .orderBy('posts.id', 'desc');
     }
   }
+}
+
+/** The cast that gives each part of a sort key its column's type. */
+const KEY_CASTS: Record<ListOrder, string[]> = {
+  created_at: ['timestamptz', 'int4'],
+  '-created_at': ['timestamptz', 'int4'],
+  title: ['text', 'int4'],
+  '-title': ['text', 'int4'],
+  published_at: ['timestamptz', 'int4'],
+  '-published_at': ['timestamptz', 'int4'],
+  rank: ['boolean', 'real', 'timestamptz', 'int4'],
+};
+
+/**
+ * Rows after `key` in the list's order: a row comparison, which the (key…, id) indexes answer as a range
+ * scan. `published_at` sorts drafts (no date) last in both directions: after a dated key come the dated
+ * rows past it, then every draft — two ranges of its index, so two branches (an OR of the two would be a
+ * filter over every row skipped, not an index condition); after an undated key, drafts past its id.
+ */
+function after(
+  qb: PostQuery,
+  order: ListOrder,
+  search: string | undefined,
+  key: SortKey,
+): { range: PostQuery; drafts?: PostQuery } {
+  const exprs = sortKeyOf(order, search);
+  const values = key.map((value, i) => sql`cast(${value} as ${sql.raw(KEY_CASTS[order][i] ?? 'text')})`);
+  const ascending = order === 'created_at' || order === 'title' || order === 'published_at';
+  const op = sql.raw(ascending ? '>' : '<');
+  if (order === 'published_at' || order === '-published_at') {
+    const [date, id] = values as [RawBuilder<unknown>, RawBuilder<unknown>];
+    const drafts = qb.where(sql<boolean>`posts.published_at is null`);
+    if (key[0] === null) return { range: drafts.where(sql<boolean>`posts.id ${op} ${id}`) };
+    return { range: qb.where(sql<boolean>`(posts.published_at, posts.id) ${op} (${date}, ${id})`), drafts };
+  }
+  return { range: qb.where(sql<boolean>`(${sql.join(exprs)}) ${op} (${sql.join(values)})`) };
 }
 
 const countOf = (qb: PostQuery) => qb.select(sql<number>`count(*)::int`.as('count'));
@@ -189,32 +248,56 @@ export interface PostListOptions {
   ordering: PostOrdering | undefined;
   limit: number;
   offset: number;
+  /** Keyset pagination: rows after this sort key (from a cursor) instead of `offset`. */
+  after?: SortKey | undefined;
 }
 
-/** One page of the post list and the total count: two statements. */
-export async function listPosts(
-  db: Kysely<Database>,
-  opts: PostListOptions,
-): Promise<{ count: number; results: PostSummaryRecord[] }> {
+export interface PostListPage {
+  count: number;
+  results: PostSummaryRecord[];
+  /** The sort key of the page's last row when more rows follow it; null at the end. */
+  nextKey: SortKey | null;
+}
+
+/**
+ * One page of the post list and the total count: two statements, by page number (offset) or after a
+ * cursor's key. One row more than the page is read, to know whether a next key exists.
+ */
+export async function listPosts(db: Kysely<Database>, opts: PostListOptions): Promise<PostListPage> {
+  const search = opts.filters.search;
+  const order = listOrder(opts.ordering, search);
   const base = filtered(visibleTo(db.selectFrom('posts'), opts.viewer), opts.filters);
   const count = await countVisible(db, opts);
-  if (count === 0 || opts.offset >= count) return { count, results: [] };
+  if (count === 0 || opts.offset >= count) return { count, results: [], nextKey: null };
   // Deferred join: order and skip over narrow rows first, then read the columns and relations of the
   // page's rows only. Selected in one pass, a deep page (offset 4,000) fetched, sorted (spilling to
-  // disk) and gave categories to every skipped row. Still one statement.
-  const pageIds = ordered(
-    base.innerJoin('users', 'users.id', 'posts.author_id').select('posts.id'),
-    opts.ordering,
-    opts.filters.search,
+  // disk) and gave categories to every skipped row. Still one statement. One row more than the page
+  // tells whether a next key exists.
+  const idsOf = (qb: PostQuery) =>
+    ordered(qb.innerJoin('users', 'users.id', 'posts.author_id').select('posts.id'), order, search).limit(
+      opts.limit + 1,
+    );
+  const { range, drafts } = opts.after ? after(base, order, search, opts.after) : { range: base };
+  const pageIds =
+    drafts === undefined
+      ? idsOf(range).offset(opts.after ? 0 : opts.offset)
+      : db
+          .selectFrom(idsOf(range).as('dated'))
+          .select('dated.id')
+          .unionAll(db.selectFrom(idsOf(drafts).as('undated')).select('undated.id'));
+  const rows = await ordered(
+    withRelations(db.selectFrom('posts').select(summaryColumns))
+      .select(sql<SortKey>`json_build_array(${sql.join(sortKeyOf(order, search))})`.as('sort_key'))
+      .where('posts.id', 'in', pageIds),
+    order,
+    search,
   )
-    .limit(opts.limit)
-    .offset(opts.offset);
-  const results = await ordered(
-    withRelations(db.selectFrom('posts').select(summaryColumns)).where('posts.id', 'in', pageIds),
-    opts.ordering,
-    opts.filters.search,
-  ).execute();
-  return { count, results };
+    .limit(opts.limit + 1)
+    .execute();
+  const more = rows.length > opts.limit;
+  const page = more ? rows.slice(0, opts.limit) : rows;
+  const results = page.map(({ sort_key: _, ...record }) => record);
+  return { count, results, nextKey: more ? (page.at(-1)?.sort_key ?? null) : null };
 }
 
 /** One page of the trash (deleted posts, most recently deleted first): two statements. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageOf, pageParams } from '../shared/pagination.ts';
+import { cursorPageOf, cursorParam, pageOf, pageParams } from '../shared/pagination.ts';
 import { bool, queryBool, queryInt, rowId, slugParam, userRef } from '../shared/schemas.ts';
 
 export const POST_ORDERINGS = [
@@ -11,6 +11,32 @@ export const POST_ORDERINGS = [
   '-published_at',
 ] as const;
 export type PostOrdering = (typeof POST_ORDERINGS)[number];
+
+/* Keyset pagination's sort keys (encoded as cursors by cursor.ts). */
+
+/** The order a list runs in: one of `ordering`, or `rank` (the default while searching). */
+export type ListOrder = PostOrdering | 'rank';
+
+export function listOrder(ordering: PostOrdering | undefined, search: string | undefined): ListOrder {
+  return ordering ?? (search === undefined ? '-created_at' : 'rank');
+}
+
+/** A timestamp as PostgreSQL writes it in JSON (microseconds kept: a JS Date would lose them). */
+const timestamp = z.string().regex(/^\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d(:\d\d)?)$/);
+const id = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
+/** The sort key's shape for each order: what the list sorts by, the row id last. */
+export const sortKeys = {
+  created_at: z.tuple([timestamp, id]),
+  '-created_at': z.tuple([timestamp, id]),
+  title: z.tuple([z.string().max(1000), id]),
+  '-title': z.tuple([z.string().max(1000), id]),
+  published_at: z.tuple([timestamp.nullable(), id]),
+  '-published_at': z.tuple([timestamp.nullable(), id]),
+  rank: z.tuple([z.boolean(), z.number().min(0).max(1e6), timestamp, id]),
+} satisfies Record<ListOrder, z.ZodType<unknown[]>>;
+
+export type SortKey = z.infer<(typeof sortKeys)[ListOrder]>;
 
 export const MAX_TITLE_LENGTH = 250;
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -146,6 +172,7 @@ export const slugInput = z.object({ slug: slugParam() });
 
 export const postListInput = z.object({
   ...pageParams,
+  ...cursorParam,
   is_published: queryBool().optional(),
   categories: z.string().optional().meta({ description: 'A category slug.' }),
   author: z.string().optional().meta({ description: "The author's user slug." }),
@@ -189,7 +216,8 @@ const rest = {
 
 export const postOutput = z.object({ ...head, body: z.string(), ...rest }).meta({ id: 'Post' });
 export const postSummaryOutput = z.object({ ...head, ...rest }).meta({ id: 'PostSummary' });
-export const postPageOutput = pageOf(postSummaryOutput, 'PostPage');
+export const postPageOutput = cursorPageOf(postSummaryOutput, 'PostPage');
+export const trashPageOutput = pageOf(postSummaryOutput, 'PostTrashPage');
 
 export type Post = z.infer<typeof postOutput>;
 export type PostSummary = z.infer<typeof postSummaryOutput>;

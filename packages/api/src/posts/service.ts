@@ -60,6 +60,7 @@ function postListCacheKey(options: PostListOptions): string {
     options.ordering ?? null,
     options.limit,
     options.offset,
+    options.after ?? null,
   ]);
 }
 

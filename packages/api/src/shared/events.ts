@@ -1,5 +1,5 @@
 import type { ContentEventType, Database } from '@lectern/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export type { ContentEventType };
 
@@ -19,9 +19,13 @@ export interface ContentEventInput {
 }
 
 /**
- * Records committed content changes in the event log. Call it with the transaction of the change:
- * the event then exists exactly when the change committed (none for a rolled-back change, none lost
- * after a crash that follows the commit).
+ * Records committed content changes in the event log, and queues a webhook delivery of each event
+ * for every enabled endpoint subscribed to its type (packages/api/src/webhooks). Call it with the
+ * transaction of the change: the event and its deliveries then exist exactly when the change
+ * committed (none for a rolled-back change, none lost after a crash that follows the commit).
+ *
+ * One statement: the event rows are inserted in a CTE and the deliveries selected from it, so a
+ * change costs no extra round trip for webhooks (and inserts no delivery while no endpoint exists).
  */
 export async function recordEvents(
   tx: Kysely<Database>,
@@ -29,14 +33,39 @@ export async function recordEvents(
 ): Promise<void> {
   if (events.length === 0) return;
   await tx
-    .insertInto('content_events')
-    .values(
-      events.map((event) => ({
-        type: event.type,
-        slug: event.slug,
-        author_id: event.authorId ?? null,
-        is_public: event.isPublic,
-      })),
+    .with('ev', (db) =>
+      db
+        .insertInto('content_events')
+        .values(
+          events.map((event) => ({
+            type: event.type,
+            slug: event.slug,
+            author_id: event.authorId ?? null,
+            is_public: event.isPublic,
+          })),
+        )
+        .returning(['id', 'type', 'slug', 'author_id', 'is_public', 'at']),
+    )
+    .insertInto('webhook_deliveries')
+    .columns(['webhook_id', 'event_id', 'event_type', 'subject', 'author_id', 'is_public', 'occurred_at'])
+    .expression((db) =>
+      db
+        .selectFrom('ev')
+        .innerJoin('webhooks as w', (join) =>
+          join.on('w.enabled', '=', true).on(sql<boolean>`ev.type = ANY(w.events)`),
+        )
+        .select([
+          'w.id',
+          'ev.id',
+          'ev.type',
+          sql<string>`split_part(ev.type, '.', 1) || ':' || ev.slug`.as('subject'),
+          'ev.author_id',
+          'ev.is_public',
+          'ev.at',
+        ])
+        // Deliveries are numbered in the order of their events: the order each endpoint gets them.
+        .orderBy('ev.id')
+        .orderBy('w.id'),
     )
     .execute();
 }

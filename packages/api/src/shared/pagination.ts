@@ -27,6 +27,8 @@ export interface Page<T> {
   next: string | null;
   previous: string | null;
   results: T[];
+  /** Lists with keyset pagination: the cursor of the page after this one; null at the end. */
+  next_cursor?: string | null;
 }
 
 /** The paginated envelope around an item schema. */
@@ -36,6 +38,41 @@ export function pageOf<T extends z.ZodType>(item: T, id: string) {
       count: z.number().int(),
       next: z.string().nullable(),
       previous: z.string().nullable(),
+      results: z.array(item),
+    })
+    .meta({ id });
+}
+
+/** `cursor`: keyset pagination, next to page numbers (lists that offer it). */
+export const cursorParam = {
+  cursor: z
+    .string()
+    .max(2000)
+    .nullable()
+    .meta({
+      description:
+        'Keyset pagination: the `next_cursor` of the previous page (opaque). Pages after a cursor cost ' +
+        'the same at any depth and do not shift when posts are added. Not combined with `page`.',
+      override: { type: 'string', maxLength: 2000, anyOf: undefined },
+    })
+    .optional(),
+};
+
+/** The paginated envelope of a list that also pages by cursor. */
+export function cursorPageOf<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      count: z.number().int(),
+      next: z.string().nullable(),
+      previous: z.string().nullable(),
+      next_cursor: z
+        .string()
+        .nullable()
+        .meta({
+          description:
+            'Pass as `cursor` for the rows after this page (null at the end). `next` is that request as a ' +
+            'URL when this page was itself reached by cursor; a cursor page has no `previous`.',
+        }),
       results: z.array(item),
     })
     .meta({ id });
@@ -71,26 +108,45 @@ export async function paginate<T>(
     restPath: string;
     /** The procedure input: page, page_size and the filters to carry into next/previous. */
     input: Record<string, QueryValue> & PageInput;
-    load: (window: { limit: number; offset: number }) => Promise<{ count: number; results: T[] }>;
+    load: (window: {
+      limit: number;
+      offset: number;
+      /** The request's cursor (keyset lists): load the rows after it, `offset` is 0. */
+      cursor?: string | undefined;
+    }) => Promise<{ count: number; results: T[]; nextCursor?: string | null }>;
   },
 ): Promise<Page<T>> {
+  const cursor =
+    typeof opts.input.cursor === 'string' && opts.input.cursor !== '' ? opts.input.cursor : undefined;
+  if (cursor !== undefined && opts.input.page !== undefined) {
+    throw fail.field('cursor', 'Send either page or cursor, not both.');
+  }
   const window = pageWindow(opts.input);
-  const { count, results } = await opts.load(window);
-  if (window.page > 1 && window.offset >= count) throw fail.notFound('Invalid page.');
-  const link = (page: number) => {
+  const { count, results, nextCursor } = await opts.load(
+    cursor === undefined ? window : { ...window, cursor },
+  );
+  if (cursor === undefined && window.page > 1 && window.offset >= count) throw fail.notFound('Invalid page.');
+  const link = (page: number, nextCursorValue?: string) => {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(opts.input)) {
-      if (name === 'page' || value === undefined || value === null || value === '') continue;
+      if (name === 'page' || name === 'cursor' || value === undefined || value === null || value === '')
+        continue;
       params.set(name, String(value));
     }
-    if (page > 1) params.set('page', String(page));
+    if (nextCursorValue !== undefined) params.set('cursor', nextCursorValue);
+    else if (page > 1) params.set('page', String(page));
     const query = params.toString();
     return `${ctx.request.baseUrl}${opts.restPath}${query ? `?${query}` : ''}`;
   };
+  const keyset = nextCursor === undefined ? {} : { next_cursor: nextCursor };
+  if (cursor !== undefined) {
+    return { count, next: nextCursor ? link(1, nextCursor) : null, previous: null, ...keyset, results };
+  }
   return {
     count,
     next: window.offset + results.length < count ? link(window.page + 1) : null,
     previous: window.page > 1 ? link(window.page - 1) : null,
+    ...keyset,
     results,
   };
 }

@@ -858,6 +858,8 @@ export interface components {
             count: number;
             next: string | null;
             previous: string | null;
+            /** @description Pass as `cursor` for the rows after this page (null at the end). `next` is that request as a URL when this page was itself reached by cursor; a cursor page has no `previous`. */
+            next_cursor: string | null;
             results: components["schemas"]["PostSummary"][];
         };
         PostSummary: {
@@ -904,6 +906,12 @@ export interface components {
             publish_at: string | null;
             created_at: string;
             updated_at: string;
+        };
+        PostTrashPage: {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["PostSummary"][];
         };
         PostRevisionPage: {
             count: number;
@@ -2001,6 +2009,7 @@ export interface operations {
             query?: {
                 page?: number;
                 page_size?: number;
+                cursor?: string;
                 is_published?: boolean;
                 categories?: string;
                 author?: string;
@@ -2026,6 +2035,7 @@ export interface operations {
                      *       "count": 21,
                      *       "next": "https://cms.example.com/api/posts/?page=2",
                      *       "previous": null,
+                     *       "next_cursor": "eyJvIjoiLWNyZWF0ZWRfYXQiLCJrIjpbIjIwMjYtMDMtMDFUMDk6MDA6MDAuMTIzNDU2KzAwOjAwIiw0Ml19",
                      *       "results": [
                      *         {
                      *           "id": 42,
@@ -2213,7 +2223,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PostPage"];
+                    "application/json": components["schemas"]["PostTrashPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

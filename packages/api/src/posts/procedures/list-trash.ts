@@ -1,7 +1,7 @@
 import { paginate } from '../../shared/pagination.ts';
 import { staffProcedure } from '../../trpc.ts';
 import { listDeletedPosts } from '../queries.ts';
-import { postPageOutput, trashInput } from '../schemas.ts';
+import { trashInput, trashPageOutput } from '../schemas.ts';
 import { toPostSummary } from '../service.ts';
 
 export const listTrashProcedure = staffProcedure
@@ -15,7 +15,7 @@ export const listTrashProcedure = staffProcedure
     },
   })
   .input(trashInput)
-  .output(postPageOutput)
+  .output(trashPageOutput)
   .query(async ({ ctx, input }) => {
     const page = await paginate(ctx, {
       restPath: '/api/posts/trash/',

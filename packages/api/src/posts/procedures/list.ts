@@ -1,8 +1,9 @@
 import { isStaff } from '../../context.ts';
 import { paginate } from '../../shared/pagination.ts';
 import { readerProcedure } from '../../trpc.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { postsExamples } from '../examples.ts';
-import { postListInput, postPageOutput } from '../schemas.ts';
+import { listOrder, postListInput, postPageOutput } from '../schemas.ts';
 import { listVisiblePosts, refusePublicDrafts, toPostSummary } from '../service.ts';
 
 const present = (value: string | undefined) =>
@@ -33,11 +34,13 @@ export const listPostsProcedure = readerProcedure
   .query(async ({ ctx, input }) => {
     const user = ctx.user;
     if (!user) refusePublicDrafts(ctx, input);
+    const search = present(input.search);
+    const order = listOrder(input.ordering, search);
     const page = await paginate(ctx, {
       restPath: '/api/posts/',
       input,
-      load: (window) =>
-        listVisiblePosts(ctx, {
+      load: async ({ cursor, ...window }) => {
+        const { nextKey, ...rest } = await listVisiblePosts(ctx, {
           viewer: user ? { id: user.id, staff: isStaff(user) } : { id: null, staff: false },
           filters: {
             // Without a user: published posts only (the view the public front page shares in the cache).
@@ -45,12 +48,19 @@ export const listPostsProcedure = readerProcedure
             category: present(input.categories),
             author: present(input.author),
             tag: present(input.tag),
-            search: present(input.search),
+            search,
             scheduled: input.scheduled,
           },
           ordering: input.ordering,
+          after: cursor === undefined ? undefined : decodeCursor(cursor, order),
           ...window,
-        }),
+        });
+        return { ...rest, nextCursor: nextKey ? encodeCursor(order, nextKey) : null };
+      },
     });
-    return { ...page, results: page.results.map((record) => toPostSummary(ctx, record)) };
+    return {
+      ...page,
+      next_cursor: page.next_cursor ?? null,
+      results: page.results.map((record) => toPostSummary(ctx, record)),
+    };
   });

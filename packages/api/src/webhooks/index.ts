@@ -1,0 +1,14 @@
+/** What other features and the assembly may use of the webhooks feature. */
+export { isPublicAddress } from './addresses.ts';
+export { webhooksRouter } from './router.ts';
+export type { Webhook, WebhookDelivery, WebhookEvent, WebhookWithSecret } from './schemas.ts';
+export { REPLAY_WINDOW_SECONDS, signature, verifySignature } from './signing.ts';
+export {
+  type DeliveryPassResult,
+  deliverDueWebhooks,
+  retryDelayMs,
+  startWebhookWorker,
+  type WebhookDeliveryOptions,
+  type WebhookWorker,
+  type WebhookWorkerLog,
+} from './worker.ts';
