@@ -13,6 +13,8 @@ import { settingsRoute } from './routes/settings.tsx';
 import { trashRoute } from './routes/trash.tsx';
 import { userRoute } from './routes/user-detail.tsx';
 import { usersRoute } from './routes/users.tsx';
+import { webhookRoute } from './routes/webhook-detail.tsx';
+import { webhooksRoute } from './routes/webhooks.tsx';
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
@@ -27,6 +29,8 @@ const routeTree = rootRoute.addChildren([
     usersRoute,
     userRoute,
     contentKeysRoute,
+    webhooksRoute,
+    webhookRoute,
     settingsRoute,
     profileRoute,
   ]),

@@ -2,8 +2,13 @@
  * The publishing screens in the browser, with the REST API read back after each step: a post's
  * history (revisions, word diff, restore), scheduling with the date-time picker in the browser's time
  * zone (badge, filter, server error on the field, cancel), content keys (shown once, copied, revoked)
- * and the anonymous-read switch. axe on each new screen; screenshots to test-results/.
+ * the anonymous-read switch, and webhooks against a real loopback receiver (create with the secret
+ * shown once, test delivery, failure, redeliver, edit, delete). axe on each new screen; screenshots
+ * to test-results/.
  */
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,9 +33,31 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
   let watch: PageWatch;
   let historySlug: string;
   let draftSlug: string;
+  /** The webhook receiver: every request it got, and whether it answers 500 for now. */
+  let receiver: Server;
+  let receiverUrl: string;
+  const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
+  let receiverFails = true;
 
   beforeAll(async () => {
-    env = await startAdminEnv();
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(receiverFails ? 500 : 204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/lectern`;
+    env = await startAdminEnv({
+      // The receiver is on loopback; deliveries are tried quickly, once.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_DELIVERY_INTERVAL_MS: '100',
+      WEBHOOK_MAX_ATTEMPTS: '1',
+    });
     superuser = await env.createUser('superuser');
     token = await env.token(superuser);
     // Three revisions: created, body edited, title edited.
@@ -62,6 +89,7 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
   }, 180_000);
   afterAll(async () => {
     await env?.close();
+    await new Promise((resolve) => receiver?.close(resolve));
   });
 
   it('lists revisions, shows a word diff from a shareable URL, and restores one', async () => {
@@ -304,6 +332,91 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
       .poll(async () => (await env.api('/api/system/settings/', { token })).body.anonymous_read)
       .toBe(false);
     expect((await env.api('/api/posts/')).status).toBe(401);
-    expect(watch.problems).toEqual([]);
   });
+
+  it('manages webhook endpoints: secret shown once, delivery log, redeliver, edit, delete', async () => {
+    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.waitForURL(`${env.url}/admin/webhooks`);
+    await page.getByTestId('empty-state').waitFor();
+    await expectAccessible(page, 'webhooks-empty');
+
+    await page.getByRole('button', { name: 'New endpoint' }).click();
+    const form = page.getByRole('form', { name: 'New webhook endpoint' });
+    const url = form.getByRole('textbox', { name: 'URL' });
+    // The server's refusal lands under the URL.
+    await url.fill('http://someone:secret@127.0.0.1:9/');
+    await form.getByRole('button', { name: 'Create endpoint' }).click();
+    await expect.poll(() => form.getByText('may not carry a user name or password').count()).toBe(1);
+    await url.fill(receiverUrl);
+    await form.getByRole('textbox', { name: 'Description' }).fill('Cache purger');
+    await form.getByRole('checkbox', { name: 'post.updated' }).check();
+    await form.getByRole('button', { name: 'Create endpoint' }).click();
+    const secret = (await page.getByTestId('shown-once').textContent()) ?? '';
+    expect(secret).toMatch(/^whsec_/);
+    await expectAccessible(page, 'webhook-created');
+    await screenshot(page, 'webhook-created');
+    await page.getByRole('button', { name: 'Done, I have copied it' }).click();
+    const table = page.getByTestId('webhooks-table');
+    await expect.poll(() => table.textContent()).toContain(receiverUrl);
+    expect(await page.content()).not.toContain(secret);
+    const [hook] = (await env.api('/api/webhooks/', { token })).body.results;
+    expect(hook).toMatchObject({
+      url: receiverUrl,
+      description: 'Cache purger',
+      events: expect.arrayContaining(['post.published', 'post.updated']),
+      enabled: true,
+    });
+    expect(hook).not.toHaveProperty('secret');
+    await expectAccessible(page, 'webhooks');
+    await screenshot(page, 'webhooks');
+
+    // A test delivery the receiver refuses: failed, with its response code, in the log.
+    await table.getByRole('link', { name: receiverUrl }).click();
+    await page.waitForURL(`${env.url}/admin/webhooks/${hook.id}`);
+    await page.getByTestId('empty-state').waitFor();
+    await page.getByRole('button', { name: 'Send a test delivery' }).click();
+    const log = page.getByTestId('deliveries-table');
+    await expect.poll(() => log.locator('tr[data-status="failed"]').count(), { timeout: 15_000 }).toBe(1);
+    const failed = log.locator('tr[data-status="failed"]');
+    expect(await failed.textContent()).toContain('webhook.ping');
+    expect(await failed.textContent()).toContain('500');
+    expect(await failed.textContent()).toMatch(/\d+ ms/);
+    // Signed with the secret shown once.
+    const ping = received[0];
+    expect(ping).toBeDefined();
+    const timestamp = String(ping?.headers['lectern-webhook-timestamp']);
+    expect(ping?.headers['lectern-webhook-signature']).toBe(
+      `v1=${createHmac('sha256', secret).update(`${timestamp}.${ping?.body}`).digest('hex')}`,
+    );
+
+    // Redeliver once the receiver is back: a new delivery, delivered.
+    receiverFails = false;
+    await failed.getByRole('button', { name: /^Redeliver/ }).click();
+    await expect.poll(() => log.locator('tr[data-status="succeeded"]').count(), { timeout: 15_000 }).toBe(1);
+    expect(await log.locator('tr[data-status="succeeded"]').textContent()).toContain('204');
+    expect(received).toHaveLength(2);
+    expect(received[1]?.headers['lectern-webhook-id']).toBe(received[0]?.headers['lectern-webhook-id']);
+    await page.waitForTimeout(300);
+    await expectAccessible(page, 'webhook-detail');
+    await screenshot(page, 'webhook-detail');
+
+    // Edit: pause it and drop an event.
+    const edit = page.getByRole('form', { name: 'Edit webhook endpoint' });
+    await edit.getByRole('checkbox', { name: 'post.updated' }).uncheck();
+    await edit.getByRole('switch', { name: 'Enabled' }).uncheck();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(async () => (await env.api(`/api/webhooks/${hook.id}/`, { token })).body.enabled)
+      .toBe(false);
+    expect((await env.api(`/api/webhooks/${hook.id}/`, { token })).body.events).not.toContain('post.updated');
+
+    // Delete, after a confirmation.
+    await page.getByRole('button', { name: 'Delete endpoint' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete this endpoint?' });
+    await confirm.getByRole('button', { name: 'Delete endpoint' }).click();
+    await page.waitForURL(`${env.url}/admin/webhooks`);
+    await page.getByTestId('empty-state').waitFor();
+    expect((await env.api(`/api/webhooks/${hook.id}/`, { token })).status).toBe(404);
+    expect(watch.problems).toEqual([]);
+  }, 60_000);
 });
