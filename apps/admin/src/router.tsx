@@ -1,5 +1,6 @@
 import { createRouter } from '@tanstack/react-router';
 import { categoriesRoute } from './routes/categories.tsx';
+import { contentKeysRoute } from './routes/content-keys.tsx';
 import { dashboardRoute } from './routes/dashboard.tsx';
 import { filesRoute } from './routes/files.tsx';
 import { appRoute } from './routes/layout.tsx';
@@ -12,6 +13,8 @@ import { settingsRoute } from './routes/settings.tsx';
 import { trashRoute } from './routes/trash.tsx';
 import { userRoute } from './routes/user-detail.tsx';
 import { usersRoute } from './routes/users.tsx';
+import { webhookRoute } from './routes/webhook-detail.tsx';
+import { webhooksRoute } from './routes/webhooks.tsx';
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
@@ -25,6 +28,9 @@ const routeTree = rootRoute.addChildren([
     filesRoute,
     usersRoute,
     userRoute,
+    contentKeysRoute,
+    webhooksRoute,
+    webhookRoute,
     settingsRoute,
     profileRoute,
   ]),

@@ -3,6 +3,7 @@ import {
   createTheme,
   defaultVariantColorsResolver,
   Modal,
+  Notification,
   parseThemeColor,
   type VariantColorsResolver,
 } from '@mantine/core';
@@ -37,6 +38,11 @@ export const theme = createTheme({
   variantColorResolver,
   components: {
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    // Notifications: a named close button, and description text dark enough to read (gray-6 is not).
+    Notification: Notification.extend({
+      defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } },
+      styles: { description: { color: 'var(--mantine-color-dimmed)' } },
+    }),
   },
 });
 

@@ -25,6 +25,8 @@ const NAV = [
   { to: '/categories', label: 'Categories' },
   { to: '/files', label: 'Files' },
   { to: '/users', label: 'Users' },
+  { to: '/content-keys', label: 'Content keys' },
+  { to: '/webhooks', label: 'Webhooks', superuser: true },
   { to: '/settings', label: 'Settings', superuser: true },
   { to: '/profile', label: 'My profile' },
 ] as const;

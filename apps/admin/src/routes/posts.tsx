@@ -26,6 +26,7 @@ import {
   type PostOrdering,
   postListQuery,
 } from '../features/posts/queries.ts';
+import { ScheduleBadge } from '../features/posts/ScheduleBadge.tsx';
 import { formatDate } from '../lib/format.ts';
 import { oneOf, optionalText, pageSearch } from '../lib/search.ts';
 import { appRoute } from './layout.tsx';
@@ -33,7 +34,7 @@ import { appRoute } from './layout.tsx';
 export interface PostsSearch {
   page?: number;
   page_size?: number;
-  status?: 'published' | 'draft';
+  status?: 'published' | 'draft' | 'scheduled';
   category?: string;
   author?: string;
   tag?: string;
@@ -54,7 +55,7 @@ export const postsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'posts',
   validateSearch: (search: Record<string, unknown>): PostsSearch => {
-    const status = oneOf(search.status, ['published', 'draft'] as const);
+    const status = oneOf(search.status, ['published', 'draft', 'scheduled'] as const);
     const category = optionalText(search.category);
     const author = optionalText(search.author);
     const tag = optionalText(search.tag);
@@ -134,12 +135,13 @@ function PostsScreen() {
             aria-labelledby="status-filter-label"
             value={search.status ?? 'all'}
             onChange={(value) =>
-              setFilter({ status: value === 'published' || value === 'draft' ? value : undefined })
+              setFilter({ status: oneOf(value, ['published', 'draft', 'scheduled'] as const) })
             }
             data={[
               { value: 'all', label: 'All' },
               { value: 'published', label: 'Published' },
               { value: 'draft', label: 'Drafts' },
+              { value: 'scheduled', label: 'Scheduled' },
             ]}
           />
         </div>
@@ -240,9 +242,12 @@ function PostsScreen() {
                         </Text>
                       </Table.Td>
                       <Table.Td>
-                        <Badge color={post.is_published ? 'green' : 'gray'} variant="light">
-                          {post.is_published ? 'Published' : 'Draft'}
-                        </Badge>
+                        <Stack gap={4} align="flex-start">
+                          <Badge color={post.is_published ? 'green' : 'gray'} variant="light">
+                            {post.is_published ? 'Published' : 'Draft'}
+                          </Badge>
+                          <ScheduleBadge publishAt={post.publish_at} />
+                        </Stack>
                       </Table.Td>
                       <Table.Td>
                         <Anchor

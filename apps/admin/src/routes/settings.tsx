@@ -32,7 +32,7 @@ function SettingsScreen() {
       notifications.show({
         color: 'green',
         title: 'Settings saved',
-        message: `Maintenance ${saved.maintenance ? 'on' : 'off'}, registration ${saved.allow_registration ? 'open' : 'closed'}.`,
+        message: `Maintenance ${saved.maintenance ? 'on' : 'off'}, registration ${saved.allow_registration ? 'open' : 'closed'}, anonymous read ${saved.anonymous_read ? 'on' : 'off'}.`,
       });
     },
   });
@@ -74,6 +74,14 @@ function SettingsScreen() {
               checked={settings.data.allow_registration}
               disabled={update.isPending}
               onChange={(e) => update.mutate({ allow_registration: e.currentTarget.checked })}
+            />
+            <Switch
+              size="md"
+              label="Anonymous read"
+              description="Anyone may read published posts, categories and files through the API without an account or a content key. Off: readers need to sign in, or a site frontend needs a content key."
+              checked={settings.data.anonymous_read}
+              disabled={update.isPending}
+              onChange={(e) => update.mutate({ anonymous_read: e.currentTarget.checked })}
             />
           </Stack>
         </Card>

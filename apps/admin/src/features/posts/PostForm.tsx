@@ -31,6 +31,7 @@ import type { LecternError } from '../../lib/sdk.ts';
 import { categoriesQuery } from '../categories/queries.ts';
 import { DeletePostButton } from './DeletePostButton.tsx';
 import {
+  cancelSchedule,
   createPost,
   type Post,
   type PostFields,
@@ -40,6 +41,7 @@ import {
 } from './queries.ts';
 
 const BodyEditor = lazy(() => import('./BodyEditor.tsx'));
+const ScheduleField = lazy(() => import('./ScheduleField.tsx'));
 
 const IMAGE_TYPES = 'image/jpeg,image/png,image/webp,image/gif,image/avif';
 
@@ -50,6 +52,7 @@ function fieldsOf(post: Post | undefined): PostFields {
     tags: post?.tags ?? [],
     categories: post?.categories.map((c) => c.id) ?? [],
     is_published: post?.is_published ?? false,
+    publish_at: post?.publish_at ?? null,
   };
 }
 
@@ -59,13 +62,19 @@ interface FormValues {
   tags: string[];
   categories: string[];
   is_published: boolean;
+  publish_at: Date | null;
 }
 
-const toForm = (f: PostFields): FormValues => ({ ...f, categories: f.categories.map(String) });
-const fromForm = (v: FormValues): PostFields => ({
+const toForm = (f: PostFields): FormValues => ({
+  ...f,
+  categories: f.categories.map(String),
+  publish_at: f.publish_at ?? null,
+});
+/** The fields to send; the schedule only when it changed (an unchanged time is not sent again). */
+const fromForm = ({ publish_at, ...v }: FormValues, scheduleChanged: boolean): PostFields => ({
   ...v,
-  title: v.title,
   categories: v.categories.map(Number),
+  ...(scheduleChanged ? { publish_at } : {}),
 });
 
 /** Create (no `post`) or edit a post. The body shown after a save is the one the server stored. */
@@ -101,7 +110,8 @@ export function PostForm({ post }: { post?: Post }) {
 
   const dirty = form.isDirty() || thumbnail.kind !== 'keep';
   const blocker = useBlocker({
-    shouldBlockFn: () => dirty && !leaving.current,
+    // Another tab of this editor (?tab=history) is the same page: only leaving the post is blocked.
+    shouldBlockFn: ({ current, next }) => dirty && !leaving.current && current.pathname !== next.pathname,
     enableBeforeUnload: () => dirty && !leaving.current,
     withResolver: true,
   });
@@ -111,9 +121,10 @@ export function PostForm({ post }: { post?: Post }) {
       const upload = {
         onProgress: ({ loaded, total }: { loaded: number; total: number }) => setProgress(loaded / total),
       };
+      const scheduleChanged = saved ? form.isDirty('publish_at') : values.publish_at !== null;
       return saved
-        ? updatePost(saved.slug, fromForm(values), thumbnail, upload)
-        : createPost(fromForm(values), thumbnail, upload);
+        ? updatePost(saved.slug, fromForm(values, scheduleChanged), thumbnail, upload)
+        : createPost(fromForm(values, scheduleChanged), thumbnail, upload);
     },
     onMutate: () => {
       setOtherErrors([]);
@@ -149,6 +160,26 @@ export function PostForm({ post }: { post?: Post }) {
     },
   });
 
+  const unschedule = useMutation({
+    mutationFn: (slug: string) => cancelSchedule(slug),
+    onSuccess: (result) => {
+      void queryClient.invalidateQueries({ queryKey: postKeys.all });
+      queryClient.setQueryData(postKeys.detail(result.slug), result);
+      setSaved(result);
+      // Only the schedule changed on the server: other edits in the form stay as they are.
+      const snapshot = { ...form.getInitialValues(), publish_at: null };
+      form.setInitialValues(snapshot);
+      form.resetDirty({ ...snapshot });
+      form.setFieldValue('publish_at', null);
+      form.clearFieldError('publish_at');
+      notifications.show({
+        color: 'green',
+        title: 'Schedule cancelled',
+        message: `“${result.title}” stays a draft.`,
+      });
+    },
+  });
+
   const onSubmit = form.onSubmit((values) => save.mutate(values));
   const handledError =
     save.error && !save.error.fields && save.error.status !== 413 && save.error.status !== 415
@@ -179,7 +210,7 @@ export function PostForm({ post }: { post?: Post }) {
                 error={form.errors.body}
                 errorProps={{ id: bodyErrorId }}
               >
-                <Suspense fallback={<Skeleton h={290} aria-label="Loading the editor" />}>
+                <Suspense fallback={<Skeleton h={290} role="status" aria-label="Loading the editor" />}>
                   <BodyEditor
                     value={form.values.body}
                     version={bodyVersion}
@@ -202,6 +233,36 @@ export function PostForm({ post }: { post?: Post }) {
                 }
                 {...form.getInputProps('is_published', { type: 'checkbox' })}
               />
+              <Paper withBorder p="sm">
+                <Stack gap="xs">
+                  <Suspense fallback={<Skeleton h={60} role="status" aria-label="Loading the date picker" />}>
+                    <ScheduleField
+                      value={form.values.publish_at}
+                      onChange={(value) => {
+                        form.setFieldValue('publish_at', value);
+                        form.clearFieldError('publish_at');
+                      }}
+                      error={form.errors.publish_at as string | undefined}
+                    />
+                  </Suspense>
+                  {saved?.publish_at ? (
+                    <Group gap="xs" justify="flex-end">
+                      <Button
+                        size="compact-sm"
+                        variant="subtle"
+                        color="red"
+                        loading={unschedule.isPending}
+                        onClick={() => unschedule.mutate(saved.slug)}
+                      >
+                        Cancel schedule
+                      </Button>
+                    </Group>
+                  ) : null}
+                  {unschedule.isError ? (
+                    <ErrorAlert error={unschedule.error} title="Schedule not cancelled" />
+                  ) : null}
+                </Stack>
+              </Paper>
               <MultiSelect
                 label="Categories"
                 placeholder={categories.isPending ? 'Loading…' : 'Pick categories'}

@@ -21,7 +21,8 @@ export const POST_ORDERINGS: readonly PostOrdering[] = [
 export interface PostListParams {
   page: number;
   pageSize: number;
-  status?: 'published' | 'draft' | undefined;
+  /** `scheduled`: drafts with a publish_at (the list's `scheduled=true` filter). */
+  status?: 'published' | 'draft' | 'scheduled' | undefined;
   category?: string | undefined;
   author?: string | undefined;
   tag?: string | undefined;
@@ -34,6 +35,10 @@ export const postKeys = {
   list: (params: PostListParams) => ['posts', 'list', params] as const,
   trash: (page: number, pageSize: number) => ['posts', 'trash', page, pageSize] as const,
   detail: (slug: string) => ['posts', 'detail', slug] as const,
+  revisions: (slug: string) => ['posts', 'revisions', slug] as const,
+  revisionList: (slug: string, page: number, pageSize: number) =>
+    ['posts', 'revisions', slug, 'list', page, pageSize] as const,
+  revision: (slug: string, id: number) => ['posts', 'revisions', slug, 'one', id] as const,
 };
 
 export const postListQuery = (params: PostListParams) =>
@@ -44,7 +49,8 @@ export const postListQuery = (params: PostListParams) =>
         sdk.posts.list.query({
           page: params.page,
           page_size: params.pageSize,
-          is_published: params.status === undefined ? undefined : params.status === 'published',
+          is_published: params.status === 'published' ? true : params.status === 'draft' ? false : undefined,
+          scheduled: params.status === 'scheduled' ? true : undefined,
           categories: params.category,
           author: params.author,
           tag: params.tag,
@@ -76,6 +82,8 @@ export interface PostFields {
   tags: string[];
   categories: number[];
   is_published: boolean;
+  /** Sent only when the schedule changed: a Date schedules, null cancels. */
+  publish_at?: Date | null;
 }
 
 /** The thumbnail as the form holds it: unchanged, a new file, or removed. */
@@ -117,3 +125,29 @@ export async function undoDelete(slug: string, wasPublished: boolean): Promise<P
   if (!wasPublished) return restored;
   return call((sdk) => sdk.posts.update.mutate({ slug, is_published: true }));
 }
+
+/** Cancels a post's schedule (publish_at → null) and nothing else. */
+export const cancelSchedule = (slug: string) =>
+  call((sdk) => sdk.posts.update.mutate({ slug, publish_at: null }));
+
+export type PostRevisionSummary = RouterOutputs['posts']['revisions']['list']['results'][number];
+export type PostRevision = RouterOutputs['posts']['revisions']['get'];
+
+export const revisionListQuery = (slug: string, page: number, pageSize: number) =>
+  queryOptions({
+    queryKey: postKeys.revisionList(slug, page, pageSize),
+    queryFn: () => call((sdk) => sdk.posts.revisions.list.query({ slug, page, page_size: pageSize })),
+    placeholderData: keepPreviousData,
+  });
+
+export const revisionQuery = (slug: string, id: number) =>
+  queryOptions({
+    queryKey: postKeys.revision(slug, id),
+    queryFn: () => call((sdk) => sdk.posts.revisions.get.query({ slug, id })),
+    // A revision never changes once written.
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+
+/** Brings a revision back; the answer is the post as the server stored it. */
+export const restoreRevision = (slug: string, id: number) =>
+  call((sdk) => sdk.posts.revisions.restore.mutate({ slug, id }));

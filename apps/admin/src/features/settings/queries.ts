@@ -16,5 +16,8 @@ export const settingsQuery = () =>
 export const healthQuery = () =>
   queryOptions({ queryKey: settingsKeys.health, queryFn: () => call((sdk) => sdk.system.health.query()) });
 
-export const updateSettings = (patch: { maintenance?: boolean; allow_registration?: boolean }) =>
-  call((sdk) => sdk.system.settings.update.mutate(patch));
+export const updateSettings = (patch: {
+  maintenance?: boolean;
+  allow_registration?: boolean;
+  anonymous_read?: boolean;
+}) => call((sdk) => sdk.system.settings.update.mutate(patch));
