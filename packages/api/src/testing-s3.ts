@@ -47,7 +47,6 @@ export async function startMoto(): Promise<MotoServer> {
   const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -183,10 +183,13 @@ export class LocalDiskStorage implements Storage {
       const range = parseRange(options.range, stat.size);
       const start = range?.start ?? 0;
       const end = range?.end ?? stat.size - 1;
-      const body =
-        stat.size === 0
-          ? (await handle.close(), Readable.from([]))
-          : createReadStream('', { fd: handle, start, end, autoClose: true });
+      let body: Readable;
+      if (stat.size === 0) {
+        await handle.close();
+        body = Readable.from([]);
+      } else {
+        body = createReadStream('', { fd: handle, start, end, autoClose: true });
+      }
       return {
         body,
         contentType: contentTypeOf(key),
