@@ -69,6 +69,6 @@ export {
   type StoredObject,
 } from './shared/storage.ts';
 export { MAX_INPUT_DEPTH } from './shared/text.ts';
-export type { IncomingFile } from './shared/uploads.ts';
+export { type IncomingFile, receiveUpload, type StoredUpload } from './shared/uploads.ts';
 export { createCallerFactory, type LecternErrorData, type LecternMeta, trpcErrorResponse } from './trpc.ts';
 export { hasSuperuser, insertUser, takenIdentifiers } from './users/index.ts';
