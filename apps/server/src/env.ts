@@ -171,6 +171,21 @@ export const envSchema = z.object({
   S3_FORCE_PATH_STYLE: bool
     .default(false)
     .meta(doc('STORAGE=s3: address the bucket in the path, not the host name (MinIO and most self-hosted)')),
+  AWS_ACCESS_KEY_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(doc("STORAGE=s3: access key; unset: the AWS SDK's other sources (profile, instance role…)")),
+  AWS_SECRET_ACCESS_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(doc('STORAGE=s3: secret key (with AWS_ACCESS_KEY_ID)')),
+  AWS_SESSION_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(doc('STORAGE=s3: session token of temporary credentials')),
   S3_MEDIA: z
     .enum(['proxy', 'redirect'])
     .default('proxy')
@@ -342,6 +357,11 @@ export function loadEnv(source?: NodeJS.ProcessEnv): Env {
   }
   if (env.STORAGE === 's3' && !env.S3_BUCKET) {
     throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required with STORAGE=s3');
+  }
+  if (!env.AWS_ACCESS_KEY_ID !== !env.AWS_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither',
+    );
   }
   if (env.NODE_ENV === 'production') {
     if (!env.JWT_SECRET)

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { S3Storage } from './shared/s3-storage.ts';
 
 export interface MotoServer {
@@ -112,4 +112,10 @@ export async function startMoto(): Promise<MotoServer> {
       clearTimeout(timer);
     },
   };
+}
+
+/** Multipart uploads begun and neither completed nor aborted in the bucket (a failed upload's leftovers). */
+export async function unfinishedUploads(storage: S3Storage): Promise<number> {
+  const page = await storage.client.send(new ListMultipartUploadsCommand({ Bucket: storage.bucket }));
+  return page.Uploads?.length ?? 0;
 }

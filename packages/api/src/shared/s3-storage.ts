@@ -33,7 +33,7 @@ export interface S3StorageOptions {
   /** `bucket` in the path instead of the host name (MinIO and most local servers need it). */
   forcePathStyle?: boolean;
   /** Static credentials; by default the SDK's chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, …). */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Multipart part size in bytes (S3's minimum, 5 MiB, by default). */
   partSize?: number;
   /** Parts of one upload in flight at once: memory per streamed upload is about partSize × (queueSize + 1). */

@@ -184,7 +184,8 @@ export async function receiveUpload(
     }
     textCheck?.push(new Uint8Array(0), true);
   }
-  const size = await storage.saveStream(key, body(), { contentType: type.mime });
+  // Served with the type of its extension (contentTypeOf), as local disk serves it.
+  const size = await storage.saveStream(key, body());
   return { key, contentType: type.mime, ext: type.ext, size, originalName: filename };
 }
 
