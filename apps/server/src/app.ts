@@ -130,7 +130,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const document = createOpenApiDocument(version);
   await app.register(docsPlugin, { document });
 
-  await app.register(mediaPlugin, { root: env.MEDIA_ROOT });
+  await app.register(mediaPlugin, {
+    root: env.MEDIA_ROOT,
+    storage: deps.services.storage,
+    s3: { mode: env.S3_MEDIA, presignSeconds: env.S3_PRESIGN_SECONDS },
+  });
   await app.register(adminPlugin);
   // Multipart routes register before the REST bridge's /api/* wildcard.
   await app.register(uploadsPlugin, {

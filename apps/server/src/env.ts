@@ -157,6 +157,49 @@ export const envSchema = z.object({
   UPLOAD_MAX_BYTES: int(1)
     .default(10 * 1024 * 1024)
     .meta(doc('largest upload in bytes (413 while streaming, before the file is held whole)')),
+  // Storage of uploads (packages/api/src/shared/storage.ts, s3-storage.ts)
+  STORAGE: z
+    .enum(['local', 's3'])
+    .default('local')
+    .meta(doc('where uploads live: local (MEDIA_ROOT) or s3 (an S3-compatible bucket, for several servers)')),
+  S3_BUCKET: z.string().min(1).optional().meta(doc('STORAGE=s3: the bucket (required); checked at start')),
+  S3_REGION: z.string().min(1).default('us-east-1').meta(doc("STORAGE=s3: the bucket's region")),
+  S3_ENDPOINT: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta(doc('STORAGE=s3: the endpoint of an S3-compatible service (MinIO, R2, …); unset for AWS')),
+  S3_FORCE_PATH_STYLE: bool
+    .default(false)
+    .meta(doc('STORAGE=s3: address the bucket in the path, not the host name (MinIO and most self-hosted)')),
+  AWS_ACCESS_KEY_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(doc("STORAGE=s3: access key; unset: the AWS SDK's other sources (profile, instance role…)")),
+  AWS_SECRET_ACCESS_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(doc('STORAGE=s3: secret key (with AWS_ACCESS_KEY_ID)')),
+  AWS_SESSION_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .meta(doc('STORAGE=s3: session token of temporary credentials')),
+  S3_MEDIA: z
+    .enum(['proxy', 'redirect'])
+    .default('proxy')
+    .meta(
+      doc(
+        'STORAGE=s3: /media/ streams objects through the server with its cache and security headers (proxy), or answers 302 to a presigned bucket URL (redirect)',
+      ),
+    ),
+  S3_PRESIGN_SECONDS: int(1, 7 * 24 * 3600)
+    .default(300)
+    .meta(doc('STORAGE=s3, S3_MEDIA=redirect: lifetime of a presigned URL')),
+  S3_UPLOAD_QUEUE_SIZE: int(1, 16)
+    .default(2)
+    .meta(doc('STORAGE=s3: 5 MiB parts of one upload sent at once (memory per upload ≈ 5 MiB × (this + 1))')),
   // Background jobs (maintenance-jobs.ts)
   HOUSEKEEPING_INTERVAL_SECONDS: int(0)
     .default(600)
@@ -338,6 +381,14 @@ export function loadEnv(source?: NodeJS.ProcessEnv): Env {
   if (env.ACCESS_TOKEN_TTL_SECONDS !== undefined && env.NODE_ENV !== 'test') {
     throw new ConfigError(
       'Invalid configuration:\n  ACCESS_TOKEN_TTL_SECONDS: only allowed with NODE_ENV=test (use ACCESS_TOKEN_TTL_MINUTES)',
+    );
+  }
+  if (env.STORAGE === 's3' && !env.S3_BUCKET) {
+    throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required with STORAGE=s3');
+  }
+  if (!env.AWS_ACCESS_KEY_ID !== !env.AWS_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: set both or neither',
     );
   }
   if (env.NODE_ENV === 'production') {

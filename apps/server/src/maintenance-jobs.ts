@@ -1,12 +1,14 @@
 /**
  * Housekeeping every server process runs at start and then every HOUSEKEEPING_INTERVAL_SECONDS:
  * purge rows that no longer matter (packages/db/src/purges.ts) and sweep partial upload files left
- * by a process that died mid-write. Both are safe to run from several processes at once: the purges
+ * by a process that died mid-write (`.part` files on local disk, unfinished multipart uploads in an S3
+ * bucket). Both are safe to run from several processes at once: the purges
  * share rows out with SKIP LOCKED, and the sweeper only touches `.part` files old enough that no
  * live write can own them.
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { S3Storage, type Storage } from '@lectern/api';
 import { type Database, isDatabaseUnavailable, type PurgeCounts, purgeExpiredRows } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
@@ -52,6 +54,8 @@ export interface JobsDeps {
     | 'MEDIA_ROOT'
   >;
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+  /** With an S3 bucket, unfinished multipart uploads are what a dead process leaves: those are aborted. */
+  storage?: Storage;
 }
 
 export interface JobsPass {
@@ -74,10 +78,11 @@ export function startMaintenanceJobs(deps: JobsDeps): MaintenanceJobs {
   const pass = async (): Promise<JobsPass> => {
     const result: JobsPass = { purged: null, partialUploads: 0 };
     try {
-      result.partialUploads = await sweepPartialUploads(
-        env.MEDIA_ROOT,
-        env.PARTIAL_UPLOAD_MAX_AGE_SECONDS * 1000,
-      );
+      const maxAgeMs = env.PARTIAL_UPLOAD_MAX_AGE_SECONDS * 1000;
+      result.partialUploads =
+        deps.storage instanceof S3Storage
+          ? await deps.storage.abortStaleUploads(maxAgeMs)
+          : await sweepPartialUploads(env.MEDIA_ROOT, maxAgeMs);
     } catch (err) {
       log.error({ err }, 'housekeeping: sweeping partial uploads failed');
     }

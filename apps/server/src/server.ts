@@ -68,7 +68,12 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
     // The embedded default always gets a first superuser (a generated password if none is set); on
     // PostgreSQL only when ADMIN_PASSWORD is set, else it comes from `pnpm create-superuser`.
     await seedAdmin(db, services.passwords, env, logger, { generatePasswordIfUnset: kind === 'pglite' });
-    jobs = startMaintenanceJobs({ db, env, log: logger.child({ job: 'housekeeping' }) });
+    jobs = startMaintenanceJobs({
+      db,
+      env,
+      log: logger.child({ job: 'housekeeping' }),
+      storage: services.storage,
+    });
     publishing = startPublishing(db, env, services, logger);
     webhooks = startWebhookDelivery(db, env, logger);
     return app;

@@ -7,8 +7,10 @@ import {
   MailService,
   PasswordHasher,
   RateLimiter,
+  S3Storage,
   type Services,
   SettingsService,
+  type Storage,
 } from '@lectern/api';
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
@@ -36,6 +38,36 @@ function serviceLog(env: Env, logger: Logger | undefined): MailLog {
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
+/**
+ * The storage of uploads: MEDIA_ROOT on local disk, or the S3 bucket, checked now (HeadBucket) so a
+ * wrong bucket, endpoint or credential stops the start with a clear message instead of failing uploads.
+ */
+export async function createStorage(env: Env): Promise<Storage> {
+  if (env.STORAGE === 's3') {
+    if (!env.S3_BUCKET) throw new Error('S3_BUCKET is required with STORAGE=s3');
+    const storage = new S3Storage({
+      bucket: env.S3_BUCKET,
+      region: env.S3_REGION,
+      ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+      queueSize: env.S3_UPLOAD_QUEUE_SIZE,
+      ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+        ? {
+            credentials: {
+              accessKeyId: env.AWS_ACCESS_KEY_ID,
+              secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+              ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+            },
+          }
+        : {}),
+    });
+    await storage.check();
+    return storage;
+  }
+  await mkdir(env.MEDIA_ROOT, { recursive: true });
+  return new LocalDiskStorage(env.MEDIA_ROOT);
+}
+
 /** Builds the long-lived collaborators every request shares. */
 export async function createServices(db: Kysely<Database>, env: Env, logger?: Logger): Promise<Services> {
   const settings = new SettingsService(db, env.SETTINGS_CACHE_MS, {
@@ -44,8 +76,7 @@ export async function createServices(db: Kysely<Database>, env: Env, logger?: Lo
     anonymous_read: env.ANONYMOUS_READ,
   });
   await settings.ensure();
-  await mkdir(env.MEDIA_ROOT, { recursive: true });
-  const storage = new LocalDiskStorage(env.MEDIA_ROOT);
+  const storage = await createStorage(env);
   const passwords = new PasswordHasher(env.PASSWORD_HASH_PROFILE);
   const mail = new MailService({
     from: env.MAIL_FROM,

@@ -56,11 +56,20 @@ export { ContentCache } from './shared/content-cache.ts';
 export { type MailLog, MailService, type MailServiceOptions } from './shared/mail.ts';
 export { generatePassword, type HashProfile, PasswordHasher, passwordProblems } from './shared/passwords.ts';
 export { type RateLimitConfig, RateLimiter } from './shared/rate-limits.ts';
+export { S3Storage, type S3StorageOptions } from './shared/s3-storage.ts';
 export { type Settings, SettingsService } from './shared/settings.ts';
 export { slugBase, userSlug } from './shared/slugs.ts';
-export { LocalDiskStorage, type Storage } from './shared/storage.ts';
+export {
+  contentTypeOf,
+  LocalDiskStorage,
+  RangeNotSatisfiableError,
+  type ReadOptions,
+  type SaveOptions,
+  type Storage,
+  type StoredObject,
+} from './shared/storage.ts';
 export { MAX_INPUT_DEPTH } from './shared/text.ts';
-export type { IncomingFile } from './shared/uploads.ts';
+export { type IncomingFile, receiveUpload, type StoredUpload } from './shared/uploads.ts';
 export { createCallerFactory, type LecternErrorData, type LecternMeta, trpcErrorResponse } from './trpc.ts';
 export { hasSuperuser, insertUser, takenIdentifiers } from './users/index.ts';
 export {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuthedContext } from './context.ts';
 import { type FieldErrors, fail, zodFieldErrors } from './errors.ts';
 import { cleanString, scrubString, TEXT_PROBLEM_MESSAGES } from './shared/text.ts';
-import type { IncomingFile } from './shared/uploads.ts';
+import type { IncomingFile, StoredUpload, UploadKind } from './shared/uploads.ts';
 import type { LecternMeta } from './trpc.ts';
 
 /*
@@ -16,11 +16,18 @@ import type { LecternMeta } from './trpc.ts';
 export interface MultipartPayload {
   fields: Record<string, string[]>;
   files: Record<string, IncomingFile | null>;
+  /** Files of `stream` fields, already in storage (removed by the server if the request fails). */
+  uploads?: Record<string, StoredUpload>;
 }
 
 export interface FileField {
   description: string;
   required?: boolean;
+  /**
+   * Stream the file into storage while the body is read (receiveUpload) instead of buffering it:
+   * the handler gets it in `uploads`, already checked by its content and stored under `key(uuid, ext)`.
+   */
+  stream?: { kind: UploadKind; key: (id: string, ext: string) => string };
 }
 
 /** A multipart route as a feature declares it. */
@@ -47,6 +54,7 @@ export interface MultipartRouteDef<S extends z.ZodObject> {
     input: z.output<S>,
     files: Record<string, IncomingFile | null>,
     params: Record<string, string>,
+    uploads: Record<string, StoredUpload>,
   ): Promise<unknown>;
 }
 
@@ -61,7 +69,14 @@ export function multipartRoute<S extends z.ZodObject>(def: MultipartRouteDef<S>)
     ...def,
     run(ctx, payload, params) {
       const { input, files } = parseMultipart(def, payload);
-      return def.handle(ctx, input, files, params);
+      // The client's file name is metadata (a default title): offending characters are dropped.
+      const uploads = Object.fromEntries(
+        Object.entries(payload.uploads ?? {}).map(([name, upload]) => [
+          name,
+          { ...upload, originalName: scrubString(upload.originalName) },
+        ]),
+      );
+      return def.handle(ctx, input, files, params, uploads);
     },
   };
 }
@@ -190,6 +205,7 @@ function parseMultipart<S extends z.ZodObject>(
   const files: Record<string, IncomingFile | null> = {};
   for (const [name, spec] of Object.entries(route.files)) {
     const file = payload.files[name];
+    if (spec.stream && payload.uploads?.[name]) continue;
     if (file === undefined || file === null) {
       if (spec.required) errors[name] = ['No file was submitted.'];
       else if (file === null) files[name] = null;

@@ -1,3 +1,4 @@
+import type { MultipartFile } from '@fastify/multipart';
 import multipart from '@fastify/multipart';
 import {
   type Context,
@@ -7,7 +8,9 @@ import {
   type MultipartPayload,
   type MultipartRoute,
   procedureInfo,
+  receiveUpload,
   requireUser,
+  type Storage,
 } from '@lectern/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { malformedMultipart } from './errors.ts';
@@ -23,16 +26,19 @@ const tooLarge = (limit: number) => fail.tooLarge(`The upload is larger than the
 /**
  * Reads a multipart request. Each file is buffered only up to the limit: the stream is cut and the
  * request answered 413 as soon as the limit is passed, so an oversized upload is never held whole.
+ * Files of `stream` fields go into storage as they arrive (at most SNIFF_BYTES held); the caller
+ * removes them (payload.uploads) if the request fails after.
  */
 async function readMultipart(
   req: FastifyRequest,
   route: MultipartRoute,
   opts: UploadsPluginOptions,
+  storage: Storage,
+  payload: MultipartPayload,
 ): Promise<MultipartPayload> {
-  const payload: MultipartPayload = { fields: {}, files: {} };
   const isFileField = (name: string) => Object.hasOwn(route.files, name);
   try {
-    await readParts(req, opts, payload, isFileField);
+    await readParts(req, route, opts, storage, payload, isFileField);
   } catch (error) {
     // busboy's own parse errors (no or wrong boundary, a body cut short, a bad part header) are plain
     // Errors: everything else thrown here is already a LecternError or one of @fastify/multipart's.
@@ -44,9 +50,20 @@ async function readMultipart(
   return payload;
 }
 
+/** The part's bytes, failing with the 413 as soon as the limit cuts the stream. */
+async function* limited(part: MultipartFile, limit: number): AsyncGenerator<Uint8Array> {
+  for await (const chunk of part.file) {
+    if (part.file.truncated) throw tooLarge(limit);
+    yield chunk as Buffer;
+  }
+  if (part.file.truncated) throw tooLarge(limit);
+}
+
 async function readParts(
   req: FastifyRequest,
+  route: MultipartRoute,
   opts: UploadsPluginOptions,
+  storage: Storage,
   payload: MultipartPayload,
   isFileField: (name: string) => boolean,
 ): Promise<void> {
@@ -55,6 +72,37 @@ async function readParts(
       if (!isFileField(part.fieldname)) {
         part.file.resume();
         throw fail.field(part.fieldname, 'Unexpected file field.');
+      }
+      const stream = route.files[part.fieldname]?.stream;
+      if (stream) {
+        const previous = payload.uploads?.[part.fieldname];
+        let upload: Awaited<ReturnType<typeof receiveUpload>>;
+        try {
+          upload = await receiveUpload(
+            storage,
+            part.filename,
+            limited(part, opts.maxFileBytes),
+            stream.kind,
+            stream.key,
+          );
+        } catch (error) {
+          // Refused before the end (415, 413): the rest of this part is read and dropped.
+          part.file.resume();
+          throw error;
+        }
+        // The same field twice: the last one counts, as for buffered files.
+        if (previous) await storage.delete(previous.key);
+        if (upload) {
+          payload.uploads ??= {};
+          payload.uploads[part.fieldname] = upload;
+          delete payload.files[part.fieldname];
+        } else {
+          if (payload.uploads) delete payload.uploads[part.fieldname];
+          payload.files[part.fieldname] = part.filename
+            ? { filename: part.filename, data: new Uint8Array(0) }
+            : null;
+        }
+        continue;
       }
       let data: Buffer;
       try {
@@ -107,7 +155,19 @@ export async function uploadsPlugin(app: FastifyInstance, opts: UploadsPluginOpt
         let result: unknown;
         if (req.isMultipart()) {
           const authed = requireUser(ctx);
-          result = await route.run(authed, await readMultipart(req, route, opts), params);
+          const payload: MultipartPayload = { fields: {}, files: {} };
+          try {
+            await readMultipart(req, route, opts, ctx.services.storage, payload);
+            result = await route.run(authed, payload, params);
+          } catch (error) {
+            // No file of a failed request stays in storage (handlers also clean up their own).
+            for (const upload of Object.values(payload.uploads ?? {})) {
+              await ctx.services.storage.delete(upload.key).catch((err: unknown) => {
+                req.log.error({ err, key: upload.key }, 'could not remove the upload of a failed request');
+              });
+            }
+            throw error;
+          }
         } else {
           if (!procedure) throw fail.unsupportedMedia('Send multipart/form-data.');
           const body = req.body ?? {};

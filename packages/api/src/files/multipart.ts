@@ -18,10 +18,17 @@ export const uploadFileMultipart = multipartRoute({
     responseSchema: 'GalleryFile',
   },
   fields: fileUploadFields,
-  files: { file: { description: 'The file.', required: true } },
-  handle: (ctx, input, files) => {
-    const file = files.file;
-    if (!file) throw new Error('parseMultipart lets no upload through without its required file');
-    return uploadGalleryFile(ctx, file, input.title);
+  // Streamed into storage as it arrives: a large file is never held whole (UPLOAD_MAX_BYTES).
+  files: {
+    file: {
+      description: 'The file.',
+      required: true,
+      stream: { kind: 'gallery', key: (id, ext) => `file_gallery/${id}.${ext}` },
+    },
+  },
+  handle: (ctx, input, _files, _params, uploads) => {
+    const upload = uploads.file;
+    if (!upload) throw new Error('parseMultipart lets no upload through without its required file');
+    return uploadGalleryFile(ctx, upload, input.title);
   },
 });

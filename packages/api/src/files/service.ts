@@ -1,7 +1,7 @@
 import { type AuthedContext, type Context, isStaff } from '../context.ts';
 import { fail } from '../errors.ts';
 import { recordEvents } from '../shared/events.ts';
-import { type IncomingFile, storeUpload, withUpload } from '../shared/uploads.ts';
+import { type StoredUpload, withUpload } from '../shared/uploads.ts';
 import { deleteFileRow, type FileRecord, findFileById, insertFile, lockFileById } from './queries.ts';
 import { type GalleryFile, MAX_FILE_TITLE_LENGTH } from './schemas.ts';
 
@@ -25,22 +25,21 @@ export function toGalleryFile(ctx: Pick<Context, 'services' | 'request'>, record
 }
 
 /**
- * Stores a gallery file checked against the allow-list by its bytes; `title` defaults to the original
- * file name. Row and file together or neither.
+ * Records a gallery file already checked against the allow-list by its bytes and stored as it arrived
+ * (receiveUpload); `title` defaults to the original file name. Row and file together or neither.
  */
 export async function uploadGalleryFile(
   ctx: AuthedContext,
-  file: IncomingFile,
+  upload: StoredUpload,
   title: string | undefined,
 ): Promise<GalleryFile> {
   const storage = ctx.services.storage;
-  const upload = await storeUpload(storage, file, 'gallery', (id, ext) => `file_gallery/${id}.${ext}`);
   const record = await withUpload(storage, upload, () =>
     ctx.db.transaction().execute(async (tx) => {
       const id = await insertFile(tx, {
-        title: title || (file.filename.trim() || upload.key).slice(0, MAX_FILE_TITLE_LENGTH),
+        title: title || (upload.originalName.trim() || upload.key).slice(0, MAX_FILE_TITLE_LENGTH),
         file: upload.key,
-        original_name: file.filename,
+        original_name: upload.originalName,
         size: upload.size,
         content_type: upload.contentType,
         uploaded_by: ctx.user.id,

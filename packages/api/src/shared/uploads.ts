@@ -99,6 +99,109 @@ export async function storeUpload(
   return { key, contentType: mime, ext, size: file.data.length, originalName: file.filename };
 }
 
+/** Bytes of a streamed upload read before its type is decided: files up to this size are judged whole. */
+export const SNIFF_BYTES = 1024 * 1024;
+
+/** Checks, chunk by chunk, that a stream is the plain text its head was judged to be. */
+class PlainTextCheck {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  push(chunk: Uint8Array, last = false): void {
+    let text: string;
+    try {
+      text = this.decoder.decode(chunk, { stream: !last });
+    } catch {
+      throw refused('gallery');
+    }
+    if (text.includes('\u0000')) throw refused('gallery');
+  }
+}
+
+const refused = (kind: UploadKind) =>
+  new LecternError({
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message:
+      kind === 'image'
+        ? 'Upload a valid image: JPEG, PNG, WebP, GIF or AVIF.'
+        : 'This type of file is not allowed.',
+  });
+
+/**
+ * Stores an upload as it arrives, holding at most SNIFF_BYTES of it: the type is decided from the
+ * first SNIFF_BYTES (the whole file when it is smaller, exactly as `storeUpload` decides), then the
+ * rest streams into storage. A file judged plain text by its head is checked to the end as it goes.
+ * Any failure (a 415 found late, a size limit, a client gone) leaves nothing stored. Null for an
+ * empty file (nothing stored).
+ */
+export async function receiveUpload(
+  storage: Storage,
+  filename: string,
+  source: AsyncIterable<Uint8Array>,
+  kind: UploadKind,
+  keyFor: (id: string, ext: string) => string,
+): Promise<StoredUpload | null> {
+  const iterator = source[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let headLength = 0;
+  let ended = false;
+  while (headLength < SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    headLength += next.value.length;
+  }
+  const first = Buffer.concat(head);
+  if (first.length === 0) return null;
+  let type: { mime: string; ext: string };
+  let textCheck: PlainTextCheck | undefined;
+  if (ended) {
+    type = await detectType({ filename, data: first }, kind);
+  } else {
+    const detected = await fileTypeFromBuffer(first);
+    const allowed = kind === 'image' ? IMAGE_TYPES : GALLERY_TYPES;
+    if (detected && allowed.has(detected.mime)) type = { mime: detected.mime, ext: detected.ext };
+    else if (!detected && kind === 'gallery') {
+      // The head without a possibly cut last character decides the markup rule; the rest is checked
+      // as it streams.
+      const text = sniffPlainText(first.subarray(0, utf8Boundary(first)), filename);
+      if (!text) throw refused(kind);
+      type = text;
+      textCheck = new PlainTextCheck();
+      textCheck.push(first);
+    } else throw refused(kind);
+  }
+  const key = keyFor(randomUUID(), type.ext);
+  async function* body(): AsyncGenerator<Uint8Array> {
+    yield first;
+    if (ended) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      textCheck?.push(next.value);
+      yield next.value;
+    }
+    textCheck?.push(new Uint8Array(0), true);
+  }
+  // Served with the type of its extension (contentTypeOf), as local disk serves it.
+  const size = await storage.saveStream(key, body());
+  return { key, contentType: type.mime, ext: type.ext, size, originalName: filename };
+}
+
+/** Length of the longest prefix of `data` that does not end inside a UTF-8 sequence. */
+function utf8Boundary(data: Uint8Array): number {
+  let end = data.length;
+  // Step back over continuation bytes (10xxxxxx) to the lead byte of the last sequence.
+  let back = 0;
+  while (back < 4 && end - back - 1 >= 0 && ((data[end - back - 1] ?? 0) & 0xc0) === 0x80) back++;
+  const lead = data[end - back - 1];
+  if (lead === undefined) return end;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  if (need > back + 1) end = end - back - 1;
+  return end;
+}
+
 /**
  * Runs `work` with a stored upload; if `work` fails, the file is removed so no orphan is left behind.
  */

@@ -21,7 +21,10 @@ export const deleteUserProcedure = authedProcedure
   .mutation(async ({ ctx, input }) => {
     const target = await loadEditableUser(ctx, input.slug);
     await ctx.db.transaction().execute(async (tx) => {
-      await updateUser(tx, target.id, { is_deleted: true, is_active: false });
+      // The picture goes with the account (nothing can show or restore it); posts and files stay.
+      await updateUser(tx, target.id, { is_deleted: true, is_active: false, profile_pic: null });
       await revokeAllRefreshTokens(tx, target.id);
     });
+    // Only once the row no longer names it: a failed delete never leaves a row pointing at nothing.
+    if (target.profile_pic) await ctx.services.storage.delete(target.profile_pic);
   });
