@@ -36,5 +36,6 @@ export function apiConfigFrom(env: Env, jwtSecret: string): ApiConfig {
     otpMaxAttempts: env.OTP_MAX_ATTEMPTS,
     otpResendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
     revisionsKept: env.REVISIONS_KEPT,
+    imageMaxPixels: env.IMAGE_MAX_PIXELS,
   };
 }

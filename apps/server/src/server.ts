@@ -4,6 +4,7 @@ import { seedAdmin } from './admin.ts';
 import { buildApp } from './app.ts';
 import { apiConfigFrom, resolveJwtSecret } from './config.ts';
 import type { Env } from './env.ts';
+import { type ImageVariantWorker, startImageVariants } from './image-variants.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type MaintenanceJobs, startMaintenanceJobs } from './maintenance-jobs.ts';
 import { QueryCounter } from './plugins/query-count.ts';
@@ -44,6 +45,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
   let app: FastifyInstance | undefined;
   let jobs: MaintenanceJobs | undefined;
   let publishing: PublishScheduler | undefined;
+  let imageVariants: ImageVariantWorker | undefined;
   try {
     if (env.MIGRATE_ON_START || kind === 'pglite') await migrateToLatest(db);
     const services = await createServices(db, env, logger);
@@ -57,6 +59,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
       onClose: async () => {
         await jobs?.stop();
         await publishing?.stop();
+        await imageVariants?.stop();
         await db.destroy();
       },
     });
@@ -67,6 +70,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
     await seedAdmin(db, services.passwords, env, logger, { generatePasswordIfUnset: kind === 'pglite' });
     jobs = startMaintenanceJobs({ db, env, log: logger.child({ job: 'housekeeping' }) });
     publishing = startPublishing(db, env, services, logger);
+    imageVariants = startImageVariants(db, env, services, logger);
     return app;
   } catch (error) {
     if (app) await app.close();

@@ -15,4 +15,6 @@ export interface ApiConfig {
   otpResendCooldownSeconds: number;
   /** Revisions kept per post (REVISIONS_KEPT); older ones are trimmed by the write that adds one. */
   revisionsKept: number;
+  /** IMAGE_MAX_PIXELS: pictures and thumbnails with more pixels are refused (413 IMAGE_TOO_LARGE). */
+  imageMaxPixels: number;
 }

@@ -33,6 +33,7 @@ const baseConfig: ApiConfig = {
   otpMaxAttempts: 5,
   otpResendCooldownSeconds: 60,
   revisionsKept: 50,
+  imageMaxPixels: 50_000_000,
 };
 
 const createCaller = createCallerFactory(appRouter);
