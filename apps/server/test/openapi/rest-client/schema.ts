@@ -824,11 +824,21 @@ export interface components {
             address: string;
             /** @description Absolute URL of the picture, or null. */
             profile_pic: string | null;
+            /** @description Resized copies of the picture (320, 640 and 1280 px wide, only widths below the original), each in WebP and in the original format, without metadata. Made in the background after an upload: empty until they are ready, and when the picture is smaller than 320 px or absent. */
+            variants: components["schemas"]["ImageVariant"][];
             is_verified: boolean;
             is_staff: boolean;
             is_superuser: boolean;
             date_joined: string;
             updated_at: string;
+        };
+        ImageVariant: {
+            /** @description Absolute URL of the resized file. */
+            url: string;
+            width: number;
+            height: number;
+            /** @description `webp`, or the original's format: `jpeg`, `png`, `gif` or `avif`. */
+            format: string;
         };
         UserPage: {
             count: number;
@@ -853,6 +863,8 @@ export interface components {
             bio: string;
             /** @description Absolute URL of the picture, or null. */
             profile_pic: string | null;
+            /** @description Resized copies of the picture (320, 640 and 1280 px wide, only widths below the original), each in WebP and in the original format, without metadata. Made in the background after an upload: empty until they are ready, and when the picture is smaller than 320 px or absent. */
+            variants: components["schemas"]["ImageVariant"][];
         };
         PostPage: {
             count: number;
@@ -869,6 +881,8 @@ export interface components {
             categories: components["schemas"]["CategoryRef"][];
             /** @description Absolute URL. */
             thumbnail: string | null;
+            /** @description Resized copies of the picture (320, 640 and 1280 px wide, only widths below the original), each in WebP and in the original format, without metadata. Made in the background after an upload: empty until they are ready, and when the picture is smaller than 320 px or absent. */
+            variants: components["schemas"]["ImageVariant"][];
             author: components["schemas"]["Author"];
             is_published: boolean;
             published_at: string | null;
@@ -897,6 +911,8 @@ export interface components {
             categories: components["schemas"]["CategoryRef"][];
             /** @description Absolute URL. */
             thumbnail: string | null;
+            /** @description Resized copies of the picture (320, 640 and 1280 px wide, only widths below the original), each in WebP and in the original format, without metadata. Made in the background after an upload: empty until they are ready, and when the picture is smaller than 320 px or absent. */
+            variants: components["schemas"]["ImageVariant"][];
             author: components["schemas"]["Author"];
             is_published: boolean;
             published_at: string | null;
@@ -1020,7 +1036,7 @@ export interface components {
         Error: {
             /** @description A human sentence. */
             detail: string;
-            /** @description A machine code: `VALIDATION_ERROR` (400: invalid input (a 400 field map on REST)), `PARSE_ERROR` (400: a body that is not valid JSON (or not UTF-8, or nested too deeply)), `BAD_REQUEST` (400: a request the server cannot read), `INVALID_HOST` (400: a Host header outside ALLOWED_HOSTS), `MALFORMED_MULTIPART` (400: a multipart body that cannot be read (no or wrong boundary, cut short)), `NOT_AUTHENTICATED` (401: no bearer token), `TOKEN_INVALID` (401: an expired, malformed or revoked token), `INVALID_CREDENTIALS` (401: a wrong email/password pair), `PERMISSION_DENIED` (403: the caller may not do this), `EMAIL_NOT_VERIFIED` (403: login before the email is verified), `REGISTRATION_DISABLED` (403: registration is closed), `NOT_FOUND` (404: no such resource, or a page past the end), `METHOD_NOT_ALLOWED` (405: a known path, another method), `CONFLICT` (409: the resource changed meanwhile), `PAYLOAD_TOO_LARGE` (413: a body or upload over its limit), `REQUEST_TIMEOUT` (408: a request not received in time), `UNSUPPORTED_MEDIA_TYPE` (415: a body or file of a type this path does not take), `RATE_LIMITED` (429: too many attempts (see Retry-After)), `HEADERS_TOO_LARGE` (431: request line and headers over the server limit (a long URL included)), `INTERNAL_ERROR` (500: an unexpected failure), `MAINTENANCE_MODE` (503: maintenance mode is on), `DATABASE_UNAVAILABLE` (503: the database cannot be reached for now (see Retry-After)). */
+            /** @description A machine code: `VALIDATION_ERROR` (400: invalid input (a 400 field map on REST)), `PARSE_ERROR` (400: a body that is not valid JSON (or not UTF-8, or nested too deeply)), `BAD_REQUEST` (400: a request the server cannot read), `INVALID_HOST` (400: a Host header outside ALLOWED_HOSTS), `MALFORMED_MULTIPART` (400: a multipart body that cannot be read (no or wrong boundary, cut short)), `NOT_AUTHENTICATED` (401: no bearer token), `TOKEN_INVALID` (401: an expired, malformed or revoked token), `INVALID_CREDENTIALS` (401: a wrong email/password pair), `PERMISSION_DENIED` (403: the caller may not do this), `EMAIL_NOT_VERIFIED` (403: login before the email is verified), `REGISTRATION_DISABLED` (403: registration is closed), `NOT_FOUND` (404: no such resource, or a page past the end), `METHOD_NOT_ALLOWED` (405: a known path, another method), `CONFLICT` (409: the resource changed meanwhile), `PAYLOAD_TOO_LARGE` (413: a body or upload over its limit), `IMAGE_TOO_LARGE` (413: an image with more pixels than IMAGE_MAX_PIXELS (a decompression bomb, say)), `REQUEST_TIMEOUT` (408: a request not received in time), `UNSUPPORTED_MEDIA_TYPE` (415: a body or file of a type this path does not take), `CORRUPT_IMAGE` (415: an image whose bytes start right but do not decode), `RATE_LIMITED` (429: too many attempts (see Retry-After)), `HEADERS_TOO_LARGE` (431: request line and headers over the server limit (a long URL included)), `INTERNAL_ERROR` (500: an unexpected failure), `MAINTENANCE_MODE` (503: maintenance mode is on), `DATABASE_UNAVAILABLE` (503: the database cannot be reached for now (see Retry-After)). */
             code: string;
         };
         /**
@@ -1750,6 +1766,20 @@ export interface operations {
                      *       "bio": "Engineer and writer.",
                      *       "address": "",
                      *       "profile_pic": "https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a.png",
+                     *       "variants": [
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a-320w.webp",
+                     *           "width": 320,
+                     *           "height": 320,
+                     *           "format": "webp"
+                     *         },
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a-320w.png",
+                     *           "width": 320,
+                     *           "height": 320,
+                     *           "format": "png"
+                     *         }
+                     *       ],
                      *       "is_verified": true,
                      *       "is_staff": false,
                      *       "is_superuser": false,
@@ -2043,7 +2073,21 @@ export interface operations {
                      *               "slug": "news"
                      *             }
                      *           ],
-                     *           "thumbnail": null,
+                     *           "thumbnail": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d.jpg",
+                     *           "variants": [
+                     *             {
+                     *               "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.webp",
+                     *               "width": 320,
+                     *               "height": 168,
+                     *               "format": "webp"
+                     *             },
+                     *             {
+                     *               "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.jpg",
+                     *               "width": 320,
+                     *               "height": 168,
+                     *               "format": "jpeg"
+                     *             }
+                     *           ],
                      *           "author": {
                      *             "id": 7,
                      *             "username": "ada",
@@ -2171,7 +2215,21 @@ export interface operations {
                      *           "slug": "news"
                      *         }
                      *       ],
-                     *       "thumbnail": null,
+                     *       "thumbnail": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d.jpg",
+                     *       "variants": [
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.webp",
+                     *           "width": 320,
+                     *           "height": 168,
+                     *           "format": "webp"
+                     *         },
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.jpg",
+                     *           "width": 320,
+                     *           "height": 168,
+                     *           "format": "jpeg"
+                     *         }
+                     *       ],
                      *       "author": {
                      *         "id": 7,
                      *         "username": "ada",
@@ -2259,7 +2317,21 @@ export interface operations {
                      *           "slug": "news"
                      *         }
                      *       ],
-                     *       "thumbnail": null,
+                     *       "thumbnail": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d.jpg",
+                     *       "variants": [
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.webp",
+                     *           "width": 320,
+                     *           "height": 168,
+                     *           "format": "webp"
+                     *         },
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.jpg",
+                     *           "width": 320,
+                     *           "height": 168,
+                     *           "format": "jpeg"
+                     *         }
+                     *       ],
                      *       "author": {
                      *         "id": 7,
                      *         "username": "ada",
