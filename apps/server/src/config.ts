@@ -37,5 +37,6 @@ export function apiConfigFrom(env: Env, jwtSecret: string): ApiConfig {
     otpResendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
     revisionsKept: env.REVISIONS_KEPT,
     webhookAllowPrivate: env.WEBHOOK_ALLOW_PRIVATE,
+    imageMaxPixels: env.IMAGE_MAX_PIXELS,
   };
 }

@@ -337,6 +337,22 @@ export const envSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: bool
     .default(false)
     .meta(doc('allow webhook URLs on loopback, private and other non-public addresses (SSRF guard off)')),
+  // Image variants (packages/api/src/shared: images.ts, image-variants.ts)
+  IMAGE_MAX_PIXELS: int(1, 1_000_000_000)
+    .default(50_000_000)
+    .meta(doc('pictures and thumbnails with more pixels are refused (413 IMAGE_TOO_LARGE) before decoding')),
+  IMAGE_VARIANT_WORKER: bool
+    .default(true)
+    .meta(doc('run the image-variant worker in this process (safe in any number of processes)')),
+  IMAGE_VARIANT_INTERVAL_MS: int(100, 60_000)
+    .default(1000)
+    .meta(doc('pause between two passes of the image-variant worker')),
+  IMAGE_VARIANT_LEASE_SECONDS: int(5, 3600)
+    .default(120)
+    .meta(doc('how long a claimed variant job stays with its process before another may retry it')),
+  IMAGE_VARIANT_MAX_ATTEMPTS: int(1, 20)
+    .default(3)
+    .meta(doc('claims per variant job before it is dropped (the picture then keeps no variants)')),
   // Content cache and benchmarks
   CONTENT_CACHE_ENTRIES: int(0, 1_000_000)
     .default(1000)

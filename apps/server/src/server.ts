@@ -4,6 +4,7 @@ import { seedAdmin } from './admin.ts';
 import { buildApp } from './app.ts';
 import { apiConfigFrom, resolveJwtSecret } from './config.ts';
 import type { Env } from './env.ts';
+import { type ImageVariantWorker, startImageVariants } from './image-variants.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type MaintenanceJobs, startMaintenanceJobs } from './maintenance-jobs.ts';
 import { QueryCounter } from './plugins/query-count.ts';
@@ -46,6 +47,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
   let jobs: MaintenanceJobs | undefined;
   let publishing: PublishScheduler | undefined;
   let webhooks: WebhookWorker | undefined;
+  let imageVariants: ImageVariantWorker | undefined;
   try {
     if (env.MIGRATE_ON_START || kind === 'pglite') await migrateToLatest(db);
     const services = await createServices(db, env, logger);
@@ -60,6 +62,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
         await jobs?.stop();
         await publishing?.stop();
         await webhooks?.stop();
+        await imageVariants?.stop();
         await db.destroy();
       },
     });
@@ -76,6 +79,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
     });
     publishing = startPublishing(db, env, services, logger);
     webhooks = startWebhookDelivery(db, env, logger);
+    imageVariants = startImageVariants(db, env, services, logger);
     return app;
   } catch (error) {
     if (app) await app.close();

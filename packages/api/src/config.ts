@@ -17,4 +17,6 @@ export interface ApiConfig {
   revisionsKept: number;
   /** WEBHOOK_ALLOW_PRIVATE: webhook URLs may name loopback and private addresses (tests, intranets). */
   webhookAllowPrivate: boolean;
+  /** IMAGE_MAX_PIXELS: pictures and thumbnails with more pixels are refused (413 IMAGE_TOO_LARGE). */
+  imageMaxPixels: number;
 }

@@ -44,11 +44,21 @@ export const MACHINE_CODES = {
   METHOD_NOT_ALLOWED: { status: 405, trpc: 'METHOD_NOT_SUPPORTED', meaning: 'a known path, another method' },
   CONFLICT: { status: 409, trpc: 'CONFLICT', meaning: 'the resource changed meanwhile' },
   PAYLOAD_TOO_LARGE: { status: 413, trpc: 'PAYLOAD_TOO_LARGE', meaning: 'a body or upload over its limit' },
+  IMAGE_TOO_LARGE: {
+    status: 413,
+    trpc: 'PAYLOAD_TOO_LARGE',
+    meaning: 'an image with more pixels than IMAGE_MAX_PIXELS (a decompression bomb, say)',
+  },
   REQUEST_TIMEOUT: { status: 408, trpc: 'TIMEOUT', meaning: 'a request not received in time' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     trpc: 'UNSUPPORTED_MEDIA_TYPE',
     meaning: 'a body or file of a type this path does not take',
+  },
+  CORRUPT_IMAGE: {
+    status: 415,
+    trpc: 'UNSUPPORTED_MEDIA_TYPE',
+    meaning: 'an image whose bytes start right but do not decode',
   },
   RATE_LIMITED: { status: 429, trpc: 'TOO_MANY_REQUESTS', meaning: 'too many attempts (see Retry-After)' },
   HEADERS_TOO_LARGE: {

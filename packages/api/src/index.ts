@@ -53,6 +53,15 @@ export {
   procedureInfo,
 } from './router.ts';
 export { ContentCache } from './shared/content-cache.ts';
+export {
+  type ImageVariantWorker,
+  runImageVariantJobs,
+  startImageVariantWorker,
+  type VariantJobOutcome,
+  type VariantWorkerLog,
+  type VariantWorkerOptions,
+} from './shared/image-variants.ts';
+export { prepareImage, renderVariants, VARIANT_WIDTHS } from './shared/images.ts';
 export { type MailLog, MailService, type MailServiceOptions } from './shared/mail.ts';
 export { generatePassword, type HashProfile, PasswordHasher, passwordProblems } from './shared/passwords.ts';
 export { type RateLimitConfig, RateLimiter } from './shared/rate-limits.ts';

@@ -34,6 +34,7 @@ const baseConfig: ApiConfig = {
   otpResendCooldownSeconds: 60,
   revisionsKept: 50,
   webhookAllowPrivate: false,
+  imageMaxPixels: 50_000_000,
 };
 
 const createCaller = createCallerFactory(appRouter);

@@ -182,6 +182,29 @@ export interface ContentVersionTable {
   version: ColumnType<number, never, never>;
 }
 
+/** A resized copy of a picture or thumbnail (migration 0040), found by its original's storage key. */
+export interface ImageVariantTable {
+  id: Generated<number>;
+  original_key: string;
+  key: string;
+  width: number;
+  height: number;
+  format: string;
+  created_at: Timestamp;
+}
+
+/** Variants still to make: claimed with SKIP LOCKED and a lease by any server process (migration 0040). */
+export interface ImageVariantJobTable {
+  id: Generated<number>;
+  original_key: string;
+  format: string;
+  data: Uint8Array;
+  attempts: ColumnType<number, number | undefined, number>;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   users: UserTable;
@@ -196,6 +219,8 @@ export interface Database {
   post_revisions: PostRevisionTable;
   content_keys: ContentKeyTable;
   content_events: ContentEventTable;
+  image_variants: ImageVariantTable;
+  image_variant_jobs: ImageVariantJobTable;
 }
 
 export type SettingsRow = Selectable<SettingsTable>;
@@ -260,3 +285,4 @@ export interface Database {
 
 export type WebhookRow = Selectable<WebhookTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>;
+export type ImageVariantRow = Selectable<ImageVariantTable>;

@@ -29,6 +29,8 @@ export type UserProfile = RouterOutputs['users']['update'];
 export type LoginResult = RouterOutputs['users']['login'];
 /** One revision of a post, with its body (`posts.revisions.get`). */
 export type PostRevision = RouterOutputs['posts']['revisions']['get'];
+/** A resized copy of a thumbnail or profile picture (`variants` on posts and profiles). */
+export type ImageVariant = RouterOutputs['posts']['get']['variants'][number];
 /** A content key as staff see it (`contentKeys.get`); `CreatedContentKey` adds the key itself, shown once. */
 export type ContentKey = RouterOutputs['contentKeys']['get'];
 export type CreatedContentKey = RouterOutputs['contentKeys']['create'];

@@ -20,6 +20,7 @@ const POST_KEYS = [
   'thumbnail',
   'title',
   'updated_at',
+  'variants',
 ];
 
 describe('posts: create, read, update, visibility and permissions', () => {

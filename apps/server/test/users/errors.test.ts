@@ -248,6 +248,7 @@ describe('accounts: every bad input gets its documented status and shape', () =>
       slug: owner.slug,
       bio: '',
       profile_pic: null,
+      variants: [],
     });
     const staffView = await a.call('GET', `/api/users/${owner.slug}`, { token: staff.token });
     expect(staffView.json).toMatchObject({ email: owner.email, address: '' });

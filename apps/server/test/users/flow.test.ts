@@ -84,6 +84,7 @@ describe('accounts: the whole flow over REST (fetch) and through the SDK, codes 
       bio: '',
       address: '',
       profile_pic: null,
+      variants: [],
       is_verified: true,
       is_staff: false,
       is_superuser: false,

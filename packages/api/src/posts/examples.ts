@@ -9,7 +9,21 @@ const post = {
   excerpt: 'First post, with formatting.',
   tags: ['news', 'lectern'],
   categories: [EXAMPLE_CATEGORY_REF],
-  thumbnail: null,
+  thumbnail: 'https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d.jpg',
+  variants: [
+    {
+      url: 'https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.webp',
+      width: 320,
+      height: 168,
+      format: 'webp',
+    },
+    {
+      url: 'https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.jpg',
+      width: 320,
+      height: 168,
+      format: 'jpeg',
+    },
+  ],
   author: EXAMPLE_AUTHOR,
   is_published: true,
   published_at: EXAMPLE_LATER,

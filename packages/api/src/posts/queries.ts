@@ -1,13 +1,14 @@
 import type { Database, PostRow } from '@lectern/db';
 import { type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { jsonArrayFrom, jsonBuildObject } from 'kysely/helpers/postgres';
+import type { VariantRecord } from '../shared/image-variants.ts';
 import type { UserRef } from '../shared/schemas.ts';
 import { type CategoryRef, type ListOrder, listOrder, type PostOrdering, type SortKey } from './schemas.ts';
 
 /*
  * Every list here runs two statements whatever the page size: a count, and the page itself with
- * each post's author (a join) and categories (a correlated json_agg evaluated for the page's rows
- * only). Conditions that a partial index must match (`NOT is_deleted`, `is_published`) are written
+ * each post's author (a join), categories and thumbnail variants (correlated json_aggs evaluated for
+ * the page's rows only). Conditions that a partial index must match (`NOT is_deleted`, `is_published`) are written
  * as literals, never as parameters, so the planner can prove the index predicate.
  */
 
@@ -38,6 +39,8 @@ export interface Viewer {
 export type PostRecord = Omit<PostRow, 'search_vector' | 'tag_keys'> & {
   author: UserRef;
   categories: CategoryRef[];
+  /** The thumbnail's variants (migration 0040), smallest first. */
+  variants: VariantRecord[];
 };
 export type PostSummaryRecord = Omit<PostRecord, 'body'>;
 
@@ -80,6 +83,14 @@ function withRelations<O>(qb: SelectQueryBuilder<Database, 'posts', O>) {
         .orderBy(sql`lower(c.name)`)
         .orderBy('c.id'),
     ).as('categories'),
+    jsonArrayFrom(
+      eb
+        .selectFrom('image_variants as v')
+        .select(['v.key', 'v.width', 'v.height', 'v.format'])
+        .whereRef('v.original_key', '=', 'posts.thumbnail')
+        .orderBy('v.width')
+        .orderBy('v.format', 'desc'),
+    ).as('variants'),
   ]);
 }
 

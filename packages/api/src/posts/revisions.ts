@@ -1,6 +1,7 @@
 import type { Database, PostRevisionKind } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { Context } from '../context.ts';
+import { releaseImageVariants } from '../shared/image-variants.ts';
 import type { Storage } from '../shared/storage.ts';
 import type { RevisionRecord, RevisionSummaryRecord } from './revision-queries.ts';
 import {
@@ -23,7 +24,7 @@ import type { PostRevision, PostRevisionSummary } from './schemas.ts';
  *   growth is bounded without a background job, and the trim reads one index range;
  * - a thumbnail file stays on disk while the post or any of its revisions names it (restoring a
  *   revision brings its picture back); once nothing does, its key is returned for deletion after the
- *   commit.
+ *   commit, with the keys of its variants (whose rows and pending job go in the same transaction).
  */
 
 /** Before a change: keeps the current state of posts that have no revision yet. */
@@ -45,7 +46,8 @@ export interface RevisionWrite {
 
 /**
  * After a change: records the new state and trims. Returns the thumbnail keys that neither the posts
- * nor their remaining revisions name any more: delete those files once the transaction has committed.
+ * nor their remaining revisions name any more, and their variants' keys: delete those files once the
+ * transaction has committed.
  */
 export async function recordRevisions(tx: Kysely<Database>, write: RevisionWrite): Promise<string[]> {
   await insertRevisions(tx, write.postIds, write.kind, {
@@ -57,7 +59,8 @@ export async function recordRevisions(tx: Kysely<Database>, write: RevisionWrite
   const candidates = [...new Set([...dropped, ...(write.replacedThumbnails ?? [])])];
   if (candidates.length === 0) return [];
   const inUse = await thumbnailsInUse(tx, write.postIds, candidates);
-  return candidates.filter((key) => !inUse.has(key));
+  const unused = candidates.filter((key) => !inUse.has(key));
+  return [...unused, ...(await releaseImageVariants(tx, unused))];
 }
 
 /** Removes files nothing names any more (after the commit that let go of them). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imageVariantsField } from '../shared/image-variant-schema.ts';
 import { cursorPageOf, cursorParam, pageOf, pageParams } from '../shared/pagination.ts';
 import { bool, queryBool, queryInt, rowId, slugParam, userRef } from '../shared/schemas.ts';
 
@@ -203,6 +204,7 @@ const rest = {
   tags: z.array(z.string()),
   categories: z.array(categoryRefOutput),
   thumbnail: z.string().nullable().meta({ description: 'Absolute URL.' }),
+  variants: imageVariantsField,
   author: userRef,
   is_published: z.boolean(),
   published_at: z.date().nullable(),

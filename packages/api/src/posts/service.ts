@@ -4,9 +4,9 @@ import { type AuthedContext, type AuthUser, type Context, isStaff } from '../con
 import { fail } from '../errors.ts';
 import { type ContentEventInput, postChangeType, recordEvents } from '../shared/events.ts';
 import { excerptOf, sanitizeBody } from '../shared/html.ts';
+import { enqueueImageVariants, toImageVariants } from '../shared/image-variants.ts';
 import { postSlug } from '../shared/slugs.ts';
-import type { Storage } from '../shared/storage.ts';
-import { type IncomingFile, type StoredUpload, storeUpload, withUpload } from '../shared/uploads.ts';
+import { type IncomingFile, type StoredImage, storeImage, withUpload } from '../shared/uploads.ts';
 import {
   findPostAccess,
   findPostById,
@@ -81,6 +81,7 @@ export function toPostSummary(
     tags: record.tags,
     categories: record.categories,
     thumbnail: record.thumbnail ? ctx.services.storage.url(ctx.request.baseUrl, record.thumbnail) : null,
+    variants: toImageVariants(ctx, record.variants),
     author: record.author,
     is_published: record.is_published,
     published_at: record.published_at,
@@ -145,12 +146,16 @@ async function checkCategories(tx: Kysely<Database>, ids: readonly number[]): Pr
 const thumbnailKey = (user: AuthUser) => (id: string, ext: string) => `${user.slug}/posts/${id}.${ext}`;
 
 async function storeThumbnail(
-  storage: Storage,
-  user: AuthUser,
+  ctx: AuthedContext,
   file: IncomingFile | null | undefined,
-): Promise<StoredUpload | null> {
+): Promise<StoredImage | null> {
   if (!file) return null;
-  return storeUpload(storage, file, 'image', thumbnailKey(user));
+  return storeImage(ctx.services.storage, file, ctx.config.imageMaxPixels, thumbnailKey(ctx.user));
+}
+
+/** Queues the variants of a new thumbnail in the transaction that names it. */
+async function enqueueThumbnailVariants(tx: Kysely<Database>, upload: StoredImage | null): Promise<void> {
+  if (upload) await enqueueImageVariants(tx, { key: upload.key, ...upload.image });
 }
 
 /** The event of an edit that took a post from `wasPublished` to `after`. */
@@ -216,7 +221,7 @@ export async function createPost(
   const customExcerpt = input.excerpt?.trim() ?? '';
   const publishAt = input.publish_at ?? null;
   if (publishAt && input.is_published === true) throw scheduledAndPublished();
-  const upload = await storeThumbnail(ctx.services.storage, ctx.user, thumbnail);
+  const upload = await storeThumbnail(ctx, thumbnail);
   const record = await withUpload(ctx.services.storage, upload, () =>
     ctx.db.transaction().execute(async (tx) => {
       const categories = input.categories ?? [];
@@ -239,6 +244,7 @@ export async function createPost(
         });
       }
       await setPostCategories(tx, id, categories);
+      await enqueueThumbnailVariants(tx, upload);
       await recordRevisions(tx, {
         postIds: [id],
         kind: 'create',
@@ -277,7 +283,7 @@ export async function updatePost(
 
   // Check access before storing anything: a 403/404 leaves no file behind to clean up.
   assertCanChange(ctx.user, await findPostAccess(ctx.db, slug));
-  const upload = await storeThumbnail(ctx.services.storage, ctx.user, thumbnail);
+  const upload = await storeThumbnail(ctx, thumbnail);
   const { record, unused } = await withUpload(ctx.services.storage, upload, () =>
     ctx.db.transaction().execute(async (tx) => {
       const row = assertCanChange(ctx.user, await lockPostBySlug(tx, slug));
@@ -317,6 +323,7 @@ export async function updatePost(
         await setPostCategories(tx, row.id, input.categories);
       }
       await updatePostRow(tx, row.id, changes);
+      await enqueueThumbnailVariants(tx, upload);
       const unused = await recordRevisions(tx, {
         postIds: [row.id],
         kind: 'update',

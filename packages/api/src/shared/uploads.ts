@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileTypeFromBuffer } from 'file-type';
 import { LecternError } from '../errors.ts';
+import { type ImageFormat, prepareImage } from './images.ts';
 import type { Storage } from './storage.ts';
 
 /** A file part of a multipart request, already buffered within the size limit by the server. */
@@ -200,6 +201,36 @@ function utf8Boundary(data: Uint8Array): number {
   const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
   if (need > back + 1) end = end - back - 1;
   return end;
+}
+
+export interface StoredImage extends StoredUpload {
+  /** The bytes as stored (metadata stripped, orientation applied), for the variant job. */
+  image: { format: ImageFormat; data: Uint8Array; width: number; height: number };
+}
+
+/**
+ * A picture or thumbnail: checked by its bytes (415), by its pixel count before any decode (413
+ * IMAGE_TOO_LARGE over `maxPixels`) and by decoding it (415 CORRUPT_IMAGE), then stored without its
+ * EXIF/XMP/IPTC metadata and with its orientation applied (shared/images.ts).
+ */
+export async function storeImage(
+  storage: Storage,
+  file: IncomingFile,
+  maxPixels: number,
+  keyFor: (id: string, ext: string) => string,
+): Promise<StoredImage> {
+  const { mime, ext } = await detectType(file, 'image');
+  const prepared = await prepareImage(file.data, mime, maxPixels);
+  const key = keyFor(randomUUID(), ext);
+  await storage.save(key, prepared.data);
+  return {
+    key,
+    contentType: mime,
+    ext,
+    size: prepared.data.length,
+    originalName: file.filename,
+    image: { format: prepared.format, data: prepared.data, width: prepared.width, height: prepared.height },
+  };
 }
 
 /**

@@ -44,6 +44,20 @@ export const usersExamples = {
       bio: 'Engineer and writer.',
       address: '',
       profile_pic: 'https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a.png',
+      variants: [
+        {
+          url: 'https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a-320w.webp',
+          width: 320,
+          height: 320,
+          format: 'webp',
+        },
+        {
+          url: 'https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a-320w.png',
+          width: 320,
+          height: 320,
+          format: 'png',
+        },
+      ],
       is_verified: true,
       is_staff: false,
       is_superuser: false,

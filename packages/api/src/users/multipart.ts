@@ -1,5 +1,5 @@
 import { multipartRoute } from '../multipart.ts';
-import { storeUpload, withUpload } from '../shared/uploads.ts';
+import { storeImage, withUpload } from '../shared/uploads.ts';
 import { updateUserProcedure } from './procedures/update.ts';
 import { applyUpdate, checkUpdate, loadEditableUser, type PictureChange } from './profiles.ts';
 import { updateUserFields } from './schemas.ts';
@@ -29,7 +29,12 @@ export const updateUserMultipart = multipartRoute({
     const file = files.profile_pic;
     const storage = ctx.services.storage;
     const upload = file
-      ? await storeUpload(storage, file, 'image', (id, ext) => `${target.slug}/profile-${id}.${ext}`)
+      ? await storeImage(
+          storage,
+          file,
+          ctx.config.imageMaxPixels,
+          (id, ext) => `${target.slug}/profile-${id}.${ext}`,
+        )
       : null;
     const picture: PictureChange = upload
       ? { kind: 'set', upload }

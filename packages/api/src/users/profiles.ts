@@ -1,12 +1,13 @@
 import type { UserRow, UserUpdate } from '@lectern/db';
 import { type AuthedContext, isStaff } from '../context.ts';
 import { fail } from '../errors.ts';
-import type { StoredUpload } from '../shared/uploads.ts';
+import { enqueueImageVariants, releaseImageVariants } from '../shared/image-variants.ts';
+import type { StoredImage } from '../shared/uploads.ts';
 import { findUserBySlug, takenIdentifiers, updateUser } from './queries.ts';
 import type { UpdateUserFields, UserProfile } from './schemas.ts';
-import { toProfile, uniqueViolationToField } from './service.ts';
+import { pictureVariants, toProfile, uniqueViolationToField } from './service.ts';
 
-export type PictureChange = { kind: 'keep' } | { kind: 'remove' } | { kind: 'set'; upload: StoredUpload };
+export type PictureChange = { kind: 'keep' } | { kind: 'remove' } | { kind: 'set'; upload: StoredImage };
 
 /** The live user at `slug`, if the caller is that user or staff (404, then 403). */
 export async function loadEditableUser(ctx: AuthedContext, slug: string): Promise<UserRow> {
@@ -39,7 +40,10 @@ export async function checkUpdate(
   }
 }
 
-/** Writes the update; the replaced or removed picture is deleted only after the row is committed. */
+/**
+ * Writes the update. A new picture's variants are queued in the same transaction; the replaced or
+ * removed picture and its variants are deleted only after the row is committed.
+ */
 export async function applyUpdate(
   ctx: AuthedContext,
   target: UserRow,
@@ -55,16 +59,25 @@ export async function applyUpdate(
   if (fields.is_superuser !== undefined) patch.is_superuser = fields.is_superuser;
   if (picture.kind === 'set') patch.profile_pic = picture.upload.key;
   if (picture.kind === 'remove') patch.profile_pic = null;
-  let row: UserRow;
+  const replaced =
+    picture.kind !== 'keep' && target.profile_pic && target.profile_pic !== patch.profile_pic
+      ? target.profile_pic
+      : null;
+  let written: { row: UserRow; unused: string[] };
   try {
-    row = await updateUser(ctx.db, target.id, patch);
+    written = await ctx.db.transaction().execute(async (tx) => {
+      const row = await updateUser(tx, target.id, patch);
+      if (picture.kind === 'set') {
+        await enqueueImageVariants(tx, { key: picture.upload.key, ...picture.upload.image });
+      }
+      const unused = replaced ? [replaced, ...(await releaseImageVariants(tx, [replaced]))] : [];
+      return { row, unused };
+    });
   } catch (error) {
     throw uniqueViolationToField(error) ?? error;
   }
-  if (picture.kind !== 'keep' && target.profile_pic && target.profile_pic !== row.profile_pic) {
-    await ctx.services.storage.delete(target.profile_pic);
-  }
-  return toProfile(ctx, row);
+  for (const key of written.unused) await ctx.services.storage.delete(key);
+  return toProfile(ctx, written.row, await pictureVariants(ctx, written.row));
 }
 
 /** What a JSON `profile_pic` means: empty or null removes; a string (the URL from GET) changes nothing. */

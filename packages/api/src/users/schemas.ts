@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imageVariantsField } from '../shared/image-variant-schema.ts';
 import { pageParams } from '../shared/pagination.ts';
 import { bool, queryBool, slugParam } from '../shared/schemas.ts';
 
@@ -36,6 +37,7 @@ export const userProfile = z
     bio: z.string(),
     address: z.string(),
     profile_pic: z.string().nullable().meta({ description: 'Absolute URL of the picture, or null.' }),
+    variants: imageVariantsField,
     is_verified: z.boolean(),
     is_staff: z.boolean(),
     is_superuser: z.boolean(),
@@ -47,7 +49,7 @@ export type UserProfile = z.infer<typeof userProfile>;
 
 // The narrower views are picks of the full profile, so a field's type is written once.
 export const publicUserProfile = userProfile
-  .pick({ id: true, username: true, slug: true, bio: true, profile_pic: true })
+  .pick({ id: true, username: true, slug: true, bio: true, profile_pic: true, variants: true })
   .meta({ id: 'PublicUserProfile' });
 export type PublicUserProfile = z.infer<typeof publicUserProfile>;
 

@@ -2,6 +2,7 @@ import type { Database, UserRow } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { Context } from '../context.ts';
 import { fail, type LecternError } from '../errors.ts';
+import { toImageVariants, type VariantRecord, variantsOf } from '../shared/image-variants.ts';
 import { codeMail } from '../shared/mail.ts';
 import { uniqueViolation } from '../shared/sql.ts';
 import { type CodePolicy, type CodePurpose, inCooldown, issueCode, releaseCooldown } from './codes.ts';
@@ -68,8 +69,17 @@ function pictureUrl(ctx: UrlContext, key: string | null): string | null {
   return key ? ctx.services.storage.url(ctx.request.baseUrl, key) : null;
 }
 
+/** The variants of a user's picture (one statement; none without a picture). */
+export async function pictureVariants(
+  ctx: { db: Kysely<Database> },
+  row: Pick<UserRow, 'profile_pic'>,
+): Promise<VariantRecord[]> {
+  if (!row.profile_pic) return [];
+  return (await variantsOf(ctx.db, [row.profile_pic])).get(row.profile_pic) ?? [];
+}
+
 /** The full profile (self or staff). Built field by field: nothing else of the row can leak. */
-export function toProfile(ctx: UrlContext, row: UserRow): UserProfile {
+export function toProfile(ctx: UrlContext, row: UserRow, variants: readonly VariantRecord[]): UserProfile {
   return {
     id: row.id,
     email: row.email,
@@ -78,6 +88,7 @@ export function toProfile(ctx: UrlContext, row: UserRow): UserProfile {
     bio: row.bio,
     address: row.address,
     profile_pic: pictureUrl(ctx, row.profile_pic),
+    variants: toImageVariants(ctx, variants),
     is_verified: row.is_verified,
     is_staff: row.is_staff,
     is_superuser: row.is_superuser,
@@ -86,13 +97,18 @@ export function toProfile(ctx: UrlContext, row: UserRow): UserProfile {
   };
 }
 
-export function toPublicProfile(ctx: UrlContext, row: UserRow): PublicUserProfile {
+export function toPublicProfile(
+  ctx: UrlContext,
+  row: UserRow,
+  variants: readonly VariantRecord[],
+): PublicUserProfile {
   return {
     id: row.id,
     username: row.username,
     slug: row.slug,
     bio: row.bio,
     profile_pic: pictureUrl(ctx, row.profile_pic),
+    variants: toImageVariants(ctx, variants),
   };
 }
 

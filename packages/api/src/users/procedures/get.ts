@@ -4,7 +4,7 @@ import { fail } from '../../errors.ts';
 import { authedProcedure } from '../../trpc.ts';
 import { findUserBySlug } from '../queries.ts';
 import { publicUserProfile, userProfile, userSlugInput } from '../schemas.ts';
-import { toProfile, toPublicProfile } from '../service.ts';
+import { pictureVariants, toProfile, toPublicProfile } from '../service.ts';
 
 export const getUserProcedure = authedProcedure
   .meta({
@@ -20,5 +20,8 @@ export const getUserProcedure = authedProcedure
   .query(async ({ ctx, input }) => {
     const row = await findUserBySlug(ctx.db, input.slug);
     if (!row) throw fail.notFound();
-    return row.id === ctx.user.id || isStaff(ctx.user) ? toProfile(ctx, row) : toPublicProfile(ctx, row);
+    const variants = await pictureVariants(ctx, row);
+    return row.id === ctx.user.id || isStaff(ctx.user)
+      ? toProfile(ctx, row, variants)
+      : toPublicProfile(ctx, row, variants);
   });

@@ -4,7 +4,7 @@ import { authedProcedure } from '../../trpc.ts';
 import { usersExamples } from '../examples.ts';
 import { findUserBySlug } from '../queries.ts';
 import { userProfile } from '../schemas.ts';
-import { toProfile } from '../service.ts';
+import { pictureVariants, toProfile } from '../service.ts';
 
 export const meProcedure = authedProcedure
   .meta({
@@ -16,5 +16,5 @@ export const meProcedure = authedProcedure
   .query(async ({ ctx }) => {
     const row = await findUserBySlug(ctx.db, ctx.user.slug);
     if (!row) throw fail.tokenInvalid();
-    return toProfile(ctx, row);
+    return toProfile(ctx, row, await pictureVariants(ctx, row));
   });
