@@ -16,7 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthUser } from '../src/context.ts';
 import { describeError } from '../src/errors.ts';
 import { isPublicAddress } from '../src/webhooks/addresses.ts';
-import { deliverDueWebhooks, retryDelayMs, type WebhookDeliveryOptions } from '../src/webhooks/index.ts';
+import {
+  deliverDueWebhooks,
+  retryDelayMs,
+  startWebhookWorker,
+  type WebhookDeliveryOptions,
+} from '../src/webhooks/index.ts';
 import { openProcedures, type Procedures } from './caller.ts';
 
 const onPostgres = process.env.LECTERN_TEST_DB === 'postgres';
@@ -489,6 +494,23 @@ describe('webhooks', () => {
     expect((await as.webhooks.listDeliveries({ id: off.id })).count).toBe(0);
     expect(hits('/off')).toEqual([]);
     for (const id of [hook.id, other.id, off.id]) await as.webhooks.delete({ id });
+  });
+
+  it('the worker loop delivers without being asked, and stops', async () => {
+    const hook = await endpoint('/loop', ['category.created']);
+    const lines: string[] = [];
+    const log = { info: (_: object, m: string) => lines.push(m), warn: () => {}, error: () => {} };
+    const worker = startWebhookWorker({ ...options, intervalMs: 50, log });
+    try {
+      await p.as(staff).categories.create({ name: `Loop ${Date.now()}` });
+      const deadline = Date.now() + 10_000;
+      while (hits('/loop').length === 0 && Date.now() < deadline) await sleep(25);
+    } finally {
+      await worker.stop();
+    }
+    expect(hits('/loop')).toHaveLength(1);
+    expect(lines).toContain('webhook deliveries sent');
+    await p.as(root).webhooks.delete({ id: hook.id });
   });
 
   it('never queues a delivery for a change that rolls back', async () => {

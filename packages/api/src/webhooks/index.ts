@@ -1,9 +1,7 @@
 /** What other features and the assembly may use of the webhooks feature. */
-export { isPublicAddress } from './addresses.ts';
 export { purgeFinishedDeliveries } from './queries.ts';
 export { webhooksRouter } from './router.ts';
 export type { Webhook, WebhookDelivery, WebhookEvent, WebhookWithSecret } from './schemas.ts';
-export { REPLAY_WINDOW_SECONDS, signature, verifySignature } from './signing.ts';
 export {
   type DeliveryPassResult,
   deliverDueWebhooks,
