@@ -29,6 +29,7 @@ export {
   renderRestError,
   restErrorResponse,
 } from './errors.ts';
+export { openEventStream } from './events/index.ts';
 export { multipartRoutes } from './http.ts';
 export type { MultipartPayload, MultipartRoute } from './multipart.ts';
 export {
@@ -53,6 +54,13 @@ export {
   procedureInfo,
 } from './router.ts';
 export { ContentCache } from './shared/content-cache.ts';
+export {
+  type ContentEvent,
+  canSee,
+  EventHub,
+  type EventHubOptions,
+  type EventViewer,
+} from './shared/event-hub.ts';
 export { type MailLog, MailService, type MailServiceOptions } from './shared/mail.ts';
 export { generatePassword, type HashProfile, PasswordHasher, passwordProblems } from './shared/passwords.ts';
 export { type RateLimitConfig, RateLimiter } from './shared/rate-limits.ts';
@@ -61,5 +69,11 @@ export { slugBase, userSlug } from './shared/slugs.ts';
 export { LocalDiskStorage, type Storage } from './shared/storage.ts';
 export { MAX_INPUT_DEPTH } from './shared/text.ts';
 export type { IncomingFile } from './shared/uploads.ts';
-export { createCallerFactory, type LecternErrorData, type LecternMeta, trpcErrorResponse } from './trpc.ts';
+export {
+  createCallerFactory,
+  type LecternErrorData,
+  type LecternMeta,
+  SSE_HEARTBEAT_MS,
+  trpcErrorResponse,
+} from './trpc.ts';
 export { hasSuperuser, insertUser, takenIdentifiers } from './users/index.ts';

@@ -9,6 +9,7 @@ import * as m0030 from './0030_post_revisions.ts';
 import * as m0031 from './0031_scheduled_publishing.ts';
 import * as m0032 from './0032_content_keys.ts';
 import * as m0033 from './0033_content_events.ts';
+import * as m0041 from './0041_event_notify.ts';
 
 /** Every migration, in order. A new file is added here with the next number; names never change. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0031_scheduled_publishing': m0031,
   '0032_content_keys': m0032,
   '0033_content_events': m0033,
+  '0041_event_notify': m0041,
 };
