@@ -21,7 +21,7 @@ import { sendError } from './errors.ts';
  *
  * a `: heartbeat` comment every SSE_HEARTBEAT_MS, and, when the server ends the stream, one
  * `event: stream-error` frame whose data is the usual `{detail, code}` (TOKEN_INVALID when the access
- * token expires, EVENTS_UNAVAILABLE when the process shuts down or the client fell too far behind):
+ * token expires, EVENTS_UNAVAILABLE when the process shuts down):
  * reconnect with `Last-Event-ID` and miss nothing.
  */
 

@@ -59,8 +59,8 @@ describe.runIf(onPostgres)('live events across server processes', { timeout: 120
 
     const onA = createLecternClient({ url: a.url });
     await onA.auth.setTokens({ access: author.token, refresh: '' });
-    const sentAt = Date.now();
     const post = await onA.posts.create.mutate({ title: 'Written on A', is_published: true });
+    const sentAt = Date.now();
     const received = await within(1_000, () => seen.find((e) => e.slug === post.slug), 'event on B (SDK)');
     expect(received.type).toBe('post.created');
     expect(received.receivedAt - sentAt).toBeLessThan(1_000);

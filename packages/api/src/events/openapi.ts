@@ -36,7 +36,7 @@ export const eventsPath = {
           'and subscribe without it.',
         'The server ends a stream with an `event: stream-error` frame whose data is `{detail, code}`: ' +
           '`TOKEN_INVALID` when the access token expires (reconnect with a fresh token), `EVENTS_UNAVAILABLE` ' +
-          'when the process shuts down or the client fell too far behind (reconnect with `Last-Event-ID`).',
+          'when the process shuts down (reconnect with `Last-Event-ID`).',
         'Requires an access token or a content key (`Authorization: Bearer lk_…` or `?key=lk_…`, the form ' +
           'a browser EventSource can send), unless anonymous reading is on.',
         'tRPC / SDK: `client.events.onEvent(…)` (the `events.subscribe` subscription).',

@@ -66,7 +66,10 @@ export interface EventHubOptions {
   notifications?: NotificationSource | undefined;
   /** Live subscribers this process serves at most; one more gets EVENTS_UNAVAILABLE. */
   maxSubscribers: number;
-  /** Events one subscriber may have waiting before it is cut off (it resumes from the log). */
+  /**
+   * Events one subscriber may have waiting in memory; past that its queue is dropped and it catches
+   * up from the log (a slow or stalled reader costs bounded memory and loses nothing).
+   */
   maxQueued?: number;
   pollMs?: number;
   log?: EventHubLog;
@@ -84,6 +87,8 @@ export interface SubscribeOptions {
 interface Subscriber {
   viewer: EventViewer;
   queue: EventRow[];
+  /** Its queue overflowed and was dropped: read the log from the cursor before the queue. */
+  lagging: boolean;
   /** Why the stream must end (thrown to the consumer), or 'done' for a quiet end (client gone). */
   end: LecternError | 'done' | undefined;
   wake: (() => void) | undefined;
@@ -120,6 +125,8 @@ export class EventHub {
   #last = 0;
   #starting: Promise<void> | undefined;
   #stop: (() => Promise<void>) | undefined;
+  /** `#last` is the newest event read (set once listening started). */
+  #listening = false;
   #reading: Promise<void> | undefined;
   #readAgain = false;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -135,12 +142,18 @@ export class EventHub {
     return this.#subscribers.size;
   }
 
+  /** Subscribers now catching up from the log (their queue overflowed). */
+  get lagging(): number {
+    return [...this.#subscribers].filter((sub) => sub.lagging).length;
+  }
+
   /**
    * Opens a stream of the events `viewer` may see, as they commit: first those after `lastEventId`
    * still in the log, then live ones, in id order, each once. Refuses at once with EVENTS_UNAVAILABLE
    * (process full or closing) or EVENTS_EXPIRED (`lastEventId` no longer kept), so a door can answer
    * with a status before it starts streaming. The stream ends quietly when `signal` aborts, and with
-   * TOKEN_INVALID at `expiresAt`, EVENTS_UNAVAILABLE at `close()`. Iterate it at once: it holds a
+   * TOKEN_INVALID at `expiresAt`, EVENTS_UNAVAILABLE at `close()`. A reader that falls behind by more
+   * than `maxQueued` events reads the log until it has caught up. Iterate it at once: it holds a
    * subscriber slot until it finishes.
    */
   async open(viewer: EventViewer, opts: SubscribeOptions = {}): Promise<AsyncGenerator<ContentEvent, void>> {
@@ -148,20 +161,24 @@ export class EventHub {
     if (this.#subscribers.size >= this.#opts.maxSubscribers) {
       throw eventsUnavailable('This server has too many live subscribers; try again shortly.');
     }
-    const sub: Subscriber = { viewer, queue: [], end: undefined, wake: undefined };
+    const sub: Subscriber = { viewer, queue: [], lagging: false, end: undefined, wake: undefined };
+    // Where a fresh subscriber starts: the last event read before it joined (events after it reach its
+    // queue). Before the hub first reads, that is the newest event when listening starts.
+    let from = this.#listening ? this.#last : undefined;
     this.#subscribers.add(sub);
     try {
       await this.#start();
+      from ??= this.#last;
       const after = opts.lastEventId;
       if (after !== undefined && after > 0 && !(await eventExists(this.#db, after))) throw eventsExpired();
     } catch (error) {
       this.#subscribers.delete(sub);
       throw error;
     }
-    return this.#stream(sub, opts);
+    return this.#stream(sub, opts, from);
   }
 
-  async *#stream(sub: Subscriber, opts: SubscribeOptions): AsyncGenerator<ContentEvent, void> {
+  async *#stream(sub: Subscriber, opts: SubscribeOptions, from: number): AsyncGenerator<ContentEvent, void> {
     const finish = (end: Subscriber['end']) => {
       sub.end ??= end;
       sub.wake?.();
@@ -186,21 +203,23 @@ export class EventHub {
     expiry?.unref();
     const viewer = sub.viewer;
     try {
-      let cursor = 0;
-      if (opts.lastEventId !== undefined) {
-        cursor = opts.lastEventId;
-        for (;;) {
-          const rows = await eventsAfter(this.#db, cursor, READ_BATCH);
-          for (const row of rows) {
-            if (sub.end !== undefined) break;
-            cursor = row.id;
-            if (canSee(viewer, row)) yield toEvent(row);
-          }
-          if (rows.length < READ_BATCH || sub.end !== undefined) break;
-        }
-      }
+      let cursor = opts.lastEventId ?? from;
+      // Resuming: what committed after the client's last event comes from the log first.
+      if (opts.lastEventId !== undefined) sub.lagging = true;
       for (;;) {
-        while (sub.end === undefined) {
+        if (sub.lagging) {
+          sub.lagging = false;
+          for (;;) {
+            const rows = await eventsAfter(this.#db, cursor, READ_BATCH);
+            for (const row of rows) {
+              if (sub.end !== undefined) break;
+              cursor = row.id;
+              if (canSee(viewer, row)) yield toEvent(row);
+            }
+            if (rows.length < READ_BATCH || sub.end !== undefined) break;
+          }
+        }
+        while (sub.end === undefined && !sub.lagging) {
           const row = sub.queue.shift();
           if (!row) break;
           if (row.id <= cursor) continue;
@@ -209,9 +228,10 @@ export class EventHub {
         }
         if (sub.end === 'done') return;
         if (sub.end) throw sub.end;
+        if (sub.lagging) continue;
         await new Promise<void>((resolve) => {
           sub.wake = resolve;
-          if (sub.end !== undefined || sub.queue.length > 0) resolve();
+          if (sub.end !== undefined || sub.lagging || sub.queue.length > 0) resolve();
         });
         sub.wake = undefined;
       }
@@ -245,6 +265,7 @@ export class EventHub {
 
   async #listen(): Promise<void> {
     this.#last = await latestEventId(this.#db);
+    this.#listening = true;
     if (this.#closed) return;
     const source = this.#opts.notifications;
     if (source) {
@@ -301,8 +322,9 @@ export class EventHub {
     for (const sub of this.#subscribers) {
       if (sub.end !== undefined || !canSee(sub.viewer, row)) continue;
       if (sub.queue.length >= maxQueued) {
-        // A consumer this far behind resumes from the log when it reconnects.
-        sub.end = eventsUnavailable('This subscriber fell too far behind; reconnect with its last event id.');
+        // This far behind, it reads the log instead (from its cursor, in bounded batches).
+        sub.queue = [];
+        sub.lagging = true;
       } else {
         sub.queue.push(row);
       }

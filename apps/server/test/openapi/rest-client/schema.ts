@@ -776,7 +776,7 @@ export interface paths {
          *
          *     Resuming: send `Last-Event-ID` (EventSource does so when it reconnects) and the events committed since are sent first, so nothing is missed. Events are kept for `EVENTS_RETENTION_HOURS` (24 h by default); an id older than that, or unknown, is answered 410 `EVENTS_EXPIRED`: reload the content and subscribe without it.
          *
-         *     The server ends a stream with an `event: stream-error` frame whose data is `{detail, code}`: `TOKEN_INVALID` when the access token expires (reconnect with a fresh token), `EVENTS_UNAVAILABLE` when the process shuts down or the client fell too far behind (reconnect with `Last-Event-ID`).
+         *     The server ends a stream with an `event: stream-error` frame whose data is `{detail, code}`: `TOKEN_INVALID` when the access token expires (reconnect with a fresh token), `EVENTS_UNAVAILABLE` when the process shuts down (reconnect with `Last-Event-ID`).
          *
          *     Requires an access token or a content key (`Authorization: Bearer lk_…` or `?key=lk_…`, the form a browser EventSource can send), unless anonymous reading is on.
          *
