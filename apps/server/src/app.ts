@@ -23,6 +23,7 @@ import { contentKeyOf, takeContentKey } from './plugins/content-key.ts';
 import { docsPlugin } from './plugins/docs.ts';
 import { installErrorHandlers, sendError } from './plugins/errors.ts';
 import { installContentEtags } from './plugins/etag.ts';
+import { eventsPlugin } from './plugins/events.ts';
 import { mediaPlugin } from './plugins/media.ts';
 import { clientErrorHandler, installBodyGuards } from './plugins/request-guards.ts';
 import { restPlugin } from './plugins/rest.ts';
@@ -142,6 +143,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     maxFileBytes: env.UPLOAD_MAX_BYTES,
     maxFieldBytes: env.BODY_LIMIT,
   });
+
+  // Live events (SSE): a plain route beside the REST bridge; open streams end before the server closes.
+  await app.register(eventsPlugin, { createContext: makeContext });
+  app.addHook('preClose', async () => deps.services.events.close());
 
   await app.register(trpcPlugin, {
     router: appRouter,

@@ -353,6 +353,17 @@ export const envSchema = z.object({
   IMAGE_VARIANT_MAX_ATTEMPTS: int(1, 20)
     .default(3)
     .meta(doc('claims per variant job before it is dropped (the picture then keeps no variants)')),
+  // Live content events (packages/api/src/events, plugins/events.ts)
+  EVENTS_MAX_SUBSCRIBERS: int(0, 1_000_000)
+    .default(1000)
+    .meta(doc('live-event streams (SSE) one process serves at once; one more gets 503 EVENTS_UNAVAILABLE')),
+  EVENTS_RETENTION_HOURS: int(1, 24 * 365)
+    .default(24)
+    .meta(
+      doc(
+        'content events older than this are purged by housekeeping; a client resuming from an older id gets EVENTS_EXPIRED',
+      ),
+    ),
   // Content cache and benchmarks
   CONTENT_CACHE_ENTRIES: int(0, 1_000_000)
     .default(1000)

@@ -1,8 +1,9 @@
 /**
  * Housekeeping every server process runs at start and then every HOUSEKEEPING_INTERVAL_SECONDS:
- * purge rows that no longer matter (packages/db/src/purges.ts) and sweep partial upload files left
- * by a process that died mid-write (`.part` files on local disk, unfinished multipart uploads in an S3
- * bucket). Both are safe to run from several processes at once: the purges
+ * purge rows that no longer matter (content events past EVENTS_RETENTION_HOURS included;
+ * packages/db/src/purges.ts) and sweep partial upload files left by a process that died mid-write
+ * (`.part` files on local disk, unfinished multipart uploads in an S3 bucket). Both are safe to run
+ * from several processes at once: the purges
  * share rows out with SKIP LOCKED, and the sweeper only touches `.part` files old enough that no
  * live write can own them.
  */
@@ -52,6 +53,7 @@ export interface JobsDeps {
     | 'OTP_RESEND_COOLDOWN_SECONDS'
     | 'OTP_MAX_ATTEMPTS'
     | 'MEDIA_ROOT'
+    | 'EVENTS_RETENTION_HOURS'
   >;
   log: Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
   /** With an S3 bucket, unfinished multipart uploads are what a dead process leaves: those are aborted. */
@@ -92,6 +94,7 @@ export function startMaintenanceJobs(deps: JobsDeps): MaintenanceJobs {
         maxBatches: 10,
         otpResendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
         otpMaxAttempts: env.OTP_MAX_ATTEMPTS,
+        eventsRetentionSeconds: env.EVENTS_RETENTION_HOURS * 3600,
       });
     } catch (err) {
       // During an outage the pool already says so; the next pass tries again.
@@ -100,7 +103,8 @@ export function startMaintenanceJobs(deps: JobsDeps): MaintenanceJobs {
     }
     const purged = result.purged;
     const total =
-      (purged ? purged.refreshTokens + purged.otpCodes + purged.rateLimits : 0) + result.partialUploads;
+      (purged ? purged.refreshTokens + purged.otpCodes + purged.rateLimits + purged.contentEvents : 0) +
+      result.partialUploads;
     if (total > 0)
       log.info({ ...purged, partialUploads: result.partialUploads }, 'housekeeping: removed stale data');
     else log.debug('housekeeping: nothing to remove');

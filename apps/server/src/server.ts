@@ -25,7 +25,7 @@ export interface ServerOptions {
 export async function createServer(env: Env, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const logger = opts.logger ?? createLogger(env);
   const queryCounter = env.BENCH_COUNT_QUERIES ? new QueryCounter() : undefined;
-  const { db, kind } = createDb({
+  const { db, kind, notifications } = createDb({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     poolSize: env.DB_POOL_SIZE,
@@ -50,7 +50,7 @@ export async function createServer(env: Env, opts: ServerOptions = {}): Promise<
   let imageVariants: ImageVariantWorker | undefined;
   try {
     if (env.MIGRATE_ON_START || kind === 'pglite') await migrateToLatest(db);
-    const services = await createServices(db, env, logger);
+    const services = await createServices(db, env, logger, notifications);
     const config = apiConfigFrom(env, resolveJwtSecret(env));
     app = await buildApp({
       env,

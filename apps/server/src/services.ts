@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ContentCache,
+  EventHub,
   LocalDiskStorage,
   type MailLog,
   MailService,
@@ -12,7 +13,7 @@ import {
   SettingsService,
   type Storage,
 } from '@lectern/api';
-import type { Database } from '@lectern/db';
+import type { Database, NotificationSource } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import type { Env } from './env.ts';
 import type { Logger } from './logger.ts';
@@ -68,8 +69,16 @@ export async function createStorage(env: Env): Promise<Storage> {
   return new LocalDiskStorage(env.MEDIA_ROOT);
 }
 
-/** Builds the long-lived collaborators every request shares. */
-export async function createServices(db: Kysely<Database>, env: Env, logger?: Logger): Promise<Services> {
+/**
+ * Builds the long-lived collaborators every request shares. `notifications` (the database's LISTEN)
+ * carries live content events; without it (command-line tools) the event hub polls.
+ */
+export async function createServices(
+  db: Kysely<Database>,
+  env: Env,
+  logger?: Logger,
+  notifications?: NotificationSource,
+): Promise<Services> {
   const settings = new SettingsService(db, env.SETTINGS_CACHE_MS, {
     maintenance: env.MAINTENANCE,
     allow_registration: env.ALLOW_REGISTRATION,
@@ -99,5 +108,12 @@ export async function createServices(db: Kysely<Database>, env: Env, logger?: Lo
     lockout: { failures: env.LOGIN_LOCKOUT_FAILURES, seconds: env.LOGIN_LOCKOUT_MINUTES * 60 },
   });
   const contentCache = new ContentCache(db, env.CONTENT_CACHE_ENTRIES);
-  return { settings, storage, passwords, mail, rateLimits, contentCache };
+  const log = serviceLog(env, logger);
+  const events = new EventHub({
+    db,
+    notifications,
+    maxSubscribers: env.EVENTS_MAX_SUBSCRIBERS,
+    log: { warn: (message, error) => log.error(message, error) },
+  });
+  return { settings, storage, passwords, mail, rateLimits, contentCache, events };
 }

@@ -43,7 +43,7 @@ export async function createTestApp(
   const db = testDb ?? (await openTestDb());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lectern-data-'));
   const env = testEnv(dataDir, overrides);
-  const services = await createServices(db.db, env);
+  const services = await createServices(db.db, env, undefined, db.notifications);
   const app = await buildApp({ env, config: apiConfigFrom(env, TEST_JWT_SECRET), db: db.db, services });
   await app.ready();
   return {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ApiConfig } from './config.ts';
 import { fail } from './errors.ts';
 import type { ContentCache } from './shared/content-cache.ts';
+import type { EventHub } from './shared/event-hub.ts';
 import type { MailService } from './shared/mail.ts';
 import type { PasswordHasher } from './shared/passwords.ts';
 import type { RateLimiter } from './shared/rate-limits.ts';
@@ -38,6 +39,8 @@ export interface Services {
   rateLimits: RateLimiter;
   /** List pages and counts keyed by the content version (shared/content-cache.ts). */
   contentCache: ContentCache;
+  /** Live content events of this process (shared/event-hub.ts). */
+  events: EventHub;
 }
 
 /** Facts about the HTTP request that procedures may need, with no HTTP library types. */
@@ -57,6 +60,8 @@ export interface Context {
   contentKey: ContentKeyPrincipal | null;
   /** A bearer token or content key was sent but is not valid (expired, forged, user gone, revoked). */
   tokenRejected: boolean;
+  /** When the accepted access token expires (ms since the epoch): long-lived streams end then. */
+  credentialExpiresAt?: number;
   /** Per-response overrides the REST door applies (status for dynamic outcomes, extra headers). */
   http: { status?: number; headers: Record<string, string> };
 }

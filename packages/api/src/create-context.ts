@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { authenticateContentKey, isContentKey } from './content-keys/index.ts';
 import type { Context, ContextDeps, RequestInfo } from './context.ts';
 import { verifyAccessToken } from './shared/jwt.ts';
@@ -15,6 +16,7 @@ export async function createContext(
   let user: Context['user'] = null;
   let contentKey: Context['contentKey'] = null;
   let tokenRejected = false;
+  let credentialExpiresAt: number | undefined;
   const header = req.authorization;
   if (header) {
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -25,10 +27,21 @@ export async function createContext(
       const userId = token ? await verifyAccessToken(deps.config.jwtSecret, token) : null;
       user = userId === null ? null : ((await findActiveUserById(deps.db, userId)) ?? null);
       tokenRejected = user === null;
+      // Verified just above, so its claims can be read as they are.
+      const exp = user && token ? decodeJwt(token).exp : undefined;
+      if (exp !== undefined) credentialExpiresAt = exp * 1000;
     }
   } else if (req.contentKey !== undefined) {
     contentKey = await authenticateContentKey(deps.db, req.contentKey);
     tokenRejected = contentKey === null;
   }
-  return { ...deps, request: req.request, user, contentKey, tokenRejected, http: { headers: {} } };
+  return {
+    ...deps,
+    request: req.request,
+    user,
+    contentKey,
+    tokenRejected,
+    ...(credentialExpiresAt === undefined ? {} : { credentialExpiresAt }),
+    http: { headers: {} },
+  };
 }

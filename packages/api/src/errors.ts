@@ -73,6 +73,16 @@ export const MACHINE_CODES = {
     trpc: 'SERVICE_UNAVAILABLE',
     meaning: 'the database cannot be reached for now (see Retry-After)',
   },
+  EVENTS_EXPIRED: {
+    status: 410,
+    trpc: 'PRECONDITION_FAILED',
+    meaning: 'a live-event resume point older than the kept event log (reload, then subscribe afresh)',
+  },
+  EVENTS_UNAVAILABLE: {
+    status: 503,
+    trpc: 'SERVICE_UNAVAILABLE',
+    meaning: 'this server process takes no more live-event subscribers, or is shutting down (reconnect)',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type MachineCode = keyof typeof MACHINE_CODES;

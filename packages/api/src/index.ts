@@ -29,6 +29,7 @@ export {
   renderRestError,
   restErrorResponse,
 } from './errors.ts';
+export { openEventStream } from './events/index.ts';
 export { multipartRoutes } from './http.ts';
 export type { MultipartPayload, MultipartRoute } from './multipart.ts';
 export {
@@ -53,6 +54,13 @@ export {
   procedureInfo,
 } from './router.ts';
 export { ContentCache } from './shared/content-cache.ts';
+export {
+  type ContentEvent,
+  canSee,
+  EventHub,
+  type EventHubOptions,
+  type EventViewer,
+} from './shared/event-hub.ts';
 export {
   type ImageVariantWorker,
   runImageVariantJobs,
@@ -79,7 +87,13 @@ export {
 } from './shared/storage.ts';
 export { MAX_INPUT_DEPTH } from './shared/text.ts';
 export { type IncomingFile, receiveUpload, type StoredUpload } from './shared/uploads.ts';
-export { createCallerFactory, type LecternErrorData, type LecternMeta, trpcErrorResponse } from './trpc.ts';
+export {
+  createCallerFactory,
+  type LecternErrorData,
+  type LecternMeta,
+  SSE_HEARTBEAT_MS,
+  trpcErrorResponse,
+} from './trpc.ts';
 export { hasSuperuser, insertUser, takenIdentifiers } from './users/index.ts';
 export {
   type DeliveryPassResult,

@@ -2,6 +2,7 @@ import type { AnyProcedure } from '@trpc/server';
 import { categoriesRouter } from './categories/index.ts';
 import { contentKeysRouter } from './content-keys/index.ts';
 import type { Context } from './context.ts';
+import { eventsRouter } from './events/index.ts';
 import { filesRouter } from './files/index.ts';
 import { postsRouter } from './posts/index.ts';
 import { systemRouter } from './system/index.ts';
@@ -17,6 +18,7 @@ export const appRouter = router({
   files: filesRouter,
   contentKeys: contentKeysRouter,
   webhooks: webhooksRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

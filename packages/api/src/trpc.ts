@@ -13,6 +13,9 @@ z.config({
     issue.input === undefined && issue.code === 'invalid_type' ? 'This field is required.' : undefined,
 });
 
+/** How often a quiet live-event stream sends a heartbeat (both doors). */
+export const SSE_HEARTBEAT_MS = 15_000;
+
 /** Who may call a procedure; set by its tier, read by the OpenAPI document (security, 401/403). */
 export type Access = 'public' | 'reader' | 'authenticated' | 'staff' | 'superuser';
 
@@ -55,6 +58,12 @@ const t = initTRPC
   .meta<LecternMeta>()
   .create({
     transformer: superjson,
+    // Subscriptions (events.subscribe) over SSE: a ping keeps proxies from closing a quiet stream,
+    // and a client that hears nothing, not even a ping, for longer reconnects (resuming by event id).
+    sse: {
+      ping: { enabled: true, intervalMs: SSE_HEARTBEAT_MS },
+      client: { reconnectAfterInactivityMs: SSE_HEARTBEAT_MS * 3 },
+    },
     errorFormatter({ shape, error }) {
       const info = describeError(error);
       const data: LecternErrorData = {

@@ -13,6 +13,7 @@ import type { ApiConfig } from '../src/config.ts';
 import type { AuthUser, ContentKeyPrincipal, Context, Services } from '../src/context.ts';
 import { appRouter } from '../src/router.ts';
 import { ContentCache } from '../src/shared/content-cache.ts';
+import { EventHub } from '../src/shared/event-hub.ts';
 import { MailService } from '../src/shared/mail.ts';
 import { PasswordHasher } from '../src/shared/passwords.ts';
 import { RateLimiter } from '../src/shared/rate-limits.ts';
@@ -85,6 +86,7 @@ export async function openProcedures(overrides: Partial<ApiConfig> = {}): Promis
       lockout: { failures: 5, seconds: 60 },
     }),
     contentCache: new ContentCache(db, 0),
+    events: new EventHub({ db, notifications: testDb.notifications, maxSubscribers: 100 }),
   };
   const context = (user: AuthUser | null, contentKey: ContentKeyPrincipal | null = null): Context => ({
     db,
@@ -119,6 +121,7 @@ export async function openProcedures(overrides: Partial<ApiConfig> = {}): Promis
     },
     async close() {
       services.mail.close();
+      await services.events.close();
       await testDb.close();
       await rm(dataDir, { recursive: true, force: true });
     },

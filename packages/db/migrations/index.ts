@@ -10,6 +10,7 @@ import * as m0031 from './0031_scheduled_publishing.ts';
 import * as m0032 from './0032_content_keys.ts';
 import * as m0033 from './0033_content_events.ts';
 import * as m0040 from './0040_image_variants.ts';
+import * as m0041 from './0041_event_notify.ts';
 import * as m0050 from './0050_webhooks.ts';
 
 /** Every migration, in order. A new file is added here with the next number; names never change. */
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
   '0032_content_keys': m0032,
   '0033_content_events': m0033,
   '0040_image_variants': m0040,
+  '0041_event_notify': m0041,
   '0050_webhooks': m0050,
 };

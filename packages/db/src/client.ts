@@ -5,6 +5,7 @@ import { Kysely, type KyselyConfig, type LogEvent, PostgresDialect, type Postgre
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { DatabaseCircuit } from './circuit.ts';
+import { type NotificationSource, pgliteNotificationSource, pgNotificationSource } from './notifications.ts';
 import { StatementNames } from './statement-names.ts';
 import type { Database } from './types.ts';
 
@@ -46,6 +47,8 @@ export interface DbHandle {
   kind: DbKind;
   /** PostgreSQL only: whether the database currently answers (see circuit.ts). */
   circuit?: DatabaseCircuit;
+  /** `LISTEN` on this database (live content events). */
+  notifications: NotificationSource;
 }
 
 const INT8_OID = 20;
@@ -148,6 +151,7 @@ export function createDb(config: DbConfig): DbHandle {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: dialectPool }), log }),
       kind: 'postgres',
       circuit,
+      notifications: pgNotificationSource(config.databaseUrl),
     };
   }
   let client = config.pglite;
@@ -156,5 +160,9 @@ export function createDb(config: DbConfig): DbHandle {
     mkdirSync(dir, { recursive: true });
     client = new PGlite(dir);
   }
-  return { db: new Kysely<Database>({ dialect: new PGliteDialect(client), log }), kind: 'pglite' };
+  return {
+    db: new Kysely<Database>({ dialect: new PGliteDialect(client), log }),
+    kind: 'pglite',
+    notifications: pgliteNotificationSource(client),
+  };
 }

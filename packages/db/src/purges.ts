@@ -9,18 +9,22 @@ export interface PurgeOptions {
   /** A spent or dead code row is kept this long after it was sent: its sent_at drives the resend cooldown. */
   otpResendCooldownSeconds: number;
   otpMaxAttempts: number;
+  /** Content events (the live-event log) are kept this long; 0 or absent keeps them all. */
+  eventsRetentionSeconds?: number;
 }
 
 export interface PurgeCounts {
   refreshTokens: number;
   otpCodes: number;
   rateLimits: number;
+  contentEvents: number;
 }
 
 /**
  * Deletes rows that can no longer matter, in bounded batches: refresh tokens past their expiry (the
  * JWT itself has expired, so the row decides nothing any more), codes that are expired, used or out
- * of tries once their resend cooldown is over, and rate-limit counters whose window has ended.
+ * of tries once their resend cooldown is over, rate-limit counters whose window has ended, and content
+ * events older than their retention (a client resuming from one of them is told to reload instead).
  *
  * Each batch locks its rows with SKIP LOCKED, so several processes purging at once share the work
  * instead of queueing behind each other, and a row that a request is updating right now is left for
@@ -50,7 +54,18 @@ export async function purgeExpiredRows(db: Kysely<Database>, opts: PurgeOptions)
       SELECT key FROM rate_limits WHERE reset_at < now() LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       AND reset_at < now()`,
   );
-  return { refreshTokens, otpCodes, rateLimits };
+  const retention = opts.eventsRetentionSeconds ?? 0;
+  const contentEvents =
+    retention > 0
+      ? await inBatches(
+          db,
+          opts,
+          sql`DELETE FROM content_events WHERE id IN (
+            SELECT id FROM content_events WHERE at < now() - make_interval(secs => ${retention})
+            LIMIT ${limit} FOR UPDATE SKIP LOCKED)`,
+        )
+      : 0;
+  return { refreshTokens, otpCodes, rateLimits, contentEvents };
 }
 
 async function inBatches(db: Kysely<Database>, opts: PurgeOptions, deletion: RawBuilder<unknown>) {

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type DbKind } from './client.ts';
 import { migrateToLatest } from './migrate.ts';
+import type { NotificationSource } from './notifications.ts';
 import type { Database } from './types.ts';
 
 export const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -82,6 +83,8 @@ export interface TestDb {
   pglite: PGlite | undefined;
   /** Statements seen since the last reset (for query-count assertions). */
   queries: string[];
+  /** `LISTEN` on this database. */
+  notifications: NotificationSource;
   close(): Promise<void>;
 }
 
@@ -94,19 +97,28 @@ export async function openTestDb(info: TemplateInfo = inject('lecternTemplate'))
   if (info.kind === 'pglite') {
     const blob = new Blob([await readFile(info.template)]);
     const pglite = new PGlite({ loadDataDir: blob });
-    const { db } = createDb({ pglite, onQuery });
-    return { kind: 'pglite', db, databaseUrl: undefined, pglite, queries, close: () => db.destroy() };
+    const { db, notifications } = createDb({ pglite, onQuery });
+    return {
+      kind: 'pglite',
+      db,
+      databaseUrl: undefined,
+      pglite,
+      queries,
+      notifications,
+      close: () => db.destroy(),
+    };
   }
   const name = `lectern_t_${randomBytes(6).toString('hex')}`;
   await adminQuery(info.adminUrl, `CREATE DATABASE ${name} TEMPLATE ${info.template}`);
   const databaseUrl = withDatabase(info.adminUrl, name);
-  const { db } = createDb({ databaseUrl, onQuery, poolSize: 5 });
+  const { db, notifications } = createDb({ databaseUrl, onQuery, poolSize: 5 });
   return {
     kind: 'postgres',
     db,
     databaseUrl,
     pglite: undefined,
     queries,
+    notifications,
     async close() {
       await db.destroy();
       await adminQuery(info.adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -118,19 +130,28 @@ export async function openTestDb(info: TemplateInfo = inject('lecternTemplate'))
 export async function openEmptyDb(info: TemplateInfo = inject('lecternTemplate')): Promise<TestDb> {
   if (info.kind === 'pglite') {
     const pglite = new PGlite();
-    const { db } = createDb({ pglite });
-    return { kind: 'pglite', db, databaseUrl: undefined, pglite, queries: [], close: () => db.destroy() };
+    const { db, notifications } = createDb({ pglite });
+    return {
+      kind: 'pglite',
+      db,
+      databaseUrl: undefined,
+      pglite,
+      queries: [],
+      notifications,
+      close: () => db.destroy(),
+    };
   }
   const name = `lectern_e_${randomBytes(6).toString('hex')}`;
   await adminQuery(info.adminUrl, `CREATE DATABASE ${name}`);
   const databaseUrl = withDatabase(info.adminUrl, name);
-  const { db } = createDb({ databaseUrl, poolSize: 2 });
+  const { db, notifications } = createDb({ databaseUrl, poolSize: 2 });
   return {
     kind: 'postgres',
     db,
     databaseUrl,
     pglite: undefined,
     queries: [],
+    notifications,
     async close() {
       await db.destroy();
       await adminQuery(info.adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

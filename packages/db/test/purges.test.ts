@@ -91,4 +91,19 @@ describe('purgeExpiredRows', () => {
     const keys = (await t.db.selectFrom('rate_limits').select('key').execute()).map((r) => r.key);
     expect(keys).toEqual([`live:${tag}`]);
   });
+
+  it('deletes content events older than the retention, and none without one', async () => {
+    const tag = randomUUID().slice(0, 8);
+    await sql`INSERT INTO content_events (type, slug, is_public, at) VALUES
+      ('category.created', ${`old-${tag}`}, true, ${ago(3 * 3600)}),
+      ('category.updated', ${`old-${tag}`}, true, ${ago(2 * 3600)}),
+      ('category.deleted', ${`new-${tag}`}, true, ${ago(60)})`.execute(t.db);
+    const opts = { batchSize: 1000, maxBatches: 10, otpResendCooldownSeconds: 60, otpMaxAttempts: 5 };
+    expect((await purgeExpiredRows(t.db, opts)).contentEvents).toBe(0);
+    expect((await purgeExpiredRows(t.db, { ...opts, eventsRetentionSeconds: 3600 })).contentEvents).toBe(2);
+    const slugs = (
+      await t.db.selectFrom('content_events').select('slug').where('slug', 'like', `%${tag}`).execute()
+    ).map((r) => r.slug);
+    expect(slugs).toEqual([`new-${tag}`]);
+  });
 });

@@ -3,6 +3,7 @@ import {
   createTRPCClientProxy,
   httpBatchLink,
   httpLink,
+  splitLink,
   type TRPCClient,
   TRPCClientError,
   type TRPCLink,
@@ -20,6 +21,7 @@ import {
   type UploadOptions,
 } from './content.ts';
 import { isTokenInvalid, LecternError } from './errors.ts';
+import { createEventHelpers, type EventHelpers, subscriptionLinks } from './events.ts';
 import { MemoryTokenStorage, type TokenStorage, type Tokens } from './tokens.ts';
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
@@ -79,6 +81,8 @@ export interface LecternAuth {
 
 export type LecternClient = LecternTrpcClient & {
   auth: LecternAuth;
+  /** Live content events (`events.onEvent`), beside the raw `events.subscribe` subscription. */
+  events: EventHelpers;
   /**
    * The client's links (token refresh, then batched HTTP with the access token): give them to
    * `createTRPCClient` when a tRPC integration needs its own client, e.g. `@trpc/tanstack-react-query`,
@@ -262,15 +266,30 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
   };
 
   const links: TRPCLink<AppRouter>[] = [
-    refreshLink(auth),
-    httpBatchLink({
-      url: `${base}/trpc`,
-      transformer: superjson,
-      fetch: fetchImpl,
-      headers: async () => {
-        const access = await session.access();
-        return { ...(await extraHeaders()), ...(access ? { authorization: `Bearer ${access}` } : {}) };
-      },
+    splitLink({
+      // Subscriptions (live events) go over SSE, with the same tokens.
+      condition: (op) => op.type === 'subscription',
+      true: subscriptionLinks({
+        url: `${base}/trpc`,
+        fetch: fetchImpl,
+        headers: extraHeaders,
+        auth: {
+          credential: () => session.accessForCall(true),
+          renew: (used) => session.refresh(used),
+        },
+      }),
+      false: [
+        refreshLink(auth),
+        httpBatchLink({
+          url: `${base}/trpc`,
+          transformer: superjson,
+          fetch: fetchImpl,
+          headers: async () => {
+            const access = await session.access();
+            return { ...(await extraHeaders()), ...(access ? { authorization: `Bearer ${access}` } : {}) };
+          },
+        }),
+      ],
     }),
   ];
   const client = createTRPCClientProxy<AppRouter>(new LecternUntypedClient({ links }));
@@ -302,6 +321,7 @@ export function createLecternClient(options: LecternClientOptions): LecternClien
   const extras: Record<string, unknown> = {
     auth,
     links,
+    events: { subscribe: client.events.subscribe, ...createEventHelpers(client.events.subscribe) },
     uploadProfilePicture,
     ...createContentHelpers(transport),
   };
@@ -332,6 +352,8 @@ export interface LecternContentClient {
   posts: Pick<LecternTrpcClient['posts'], 'list' | 'get'>;
   categories: Pick<LecternTrpcClient['categories'], 'list' | 'get'>;
   files: Pick<LecternTrpcClient['files'], 'list' | 'get'>;
+  /** Live events about published content (`events.onEvent`). */
+  events: EventHelpers;
 }
 
 /**
@@ -348,16 +370,27 @@ export function createContentClient(options: ContentClientOptions): LecternConte
     );
   }
   const base = options.url.replace(/\/+$/, '');
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const extraHeaders = async () => (options.headers ? options.headers() : {});
   const client = createTRPCClientProxy<AppRouter>(
     new LecternUntypedClient({
       links: [
-        httpBatchLink({
-          url: `${base}/trpc`,
-          transformer: superjson,
-          fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-          headers: async () => ({
-            ...(options.headers ? await options.headers() : {}),
-            ...(key ? { authorization: `Bearer ${key}` } : {}),
+        splitLink({
+          condition: (op) => op.type === 'subscription',
+          true: subscriptionLinks({
+            url: `${base}/trpc`,
+            fetch: fetchImpl,
+            headers: extraHeaders,
+            auth: { credential: async () => key },
+          }),
+          false: httpBatchLink({
+            url: `${base}/trpc`,
+            transformer: superjson,
+            fetch: fetchImpl,
+            headers: async () => ({
+              ...(await extraHeaders()),
+              ...(key ? { authorization: `Bearer ${key}` } : {}),
+            }),
           }),
         }),
       ],
@@ -367,6 +400,7 @@ export function createContentClient(options: ContentClientOptions): LecternConte
     posts: { list: client.posts.list, get: client.posts.get },
     categories: { list: client.categories.list, get: client.categories.get },
     files: { list: client.files.list, get: client.files.get },
+    events: createEventHelpers(client.events.subscribe),
   };
 }
 
@@ -384,6 +418,7 @@ export {
   type UploadOptions,
 } from './content.ts';
 export { type FieldErrors, isTokenInvalid, LecternError } from './errors.ts';
+export type { ContentEvent, EventHelpers, EventSubscription, EventSubscriptionOptions } from './events.ts';
 export { MemoryTokenStorage, type TokenStorage, type Tokens } from './tokens.ts';
 export type { AppRouter };
 export { TRPCClientError };

@@ -23,11 +23,12 @@ import { bearer, createTestApp, insertUser, type TestApp } from '../helpers.ts';
 type Json = Record<string, unknown>;
 interface Parameter {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
   schema?: Json;
 }
 interface Operation {
   security?: unknown[];
+  responses?: Record<string, { content?: Record<string, unknown> }>;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Json & { properties?: Record<string, Json> } }> };
 }
@@ -169,6 +170,16 @@ function probesFor(
     });
 
   if (op.security?.length) probes.push({ method: M, url: fill(), headers: {}, what: 'no token' });
+  if (op.responses?.['200']?.content?.['text/event-stream']) {
+    // A stream that opens does not end: probe it only with what must be refused before it starts.
+    for (const p of params.filter((x) => x.in === 'header')) {
+      const pattern = new RegExp(String(p.schema?.pattern ?? '^$'));
+      for (const value of ['abc', '-1', '1e3', '0x10', '99999999999999999999', '1 2', '%00', '\\x']) {
+        if (!pattern.test(value)) add(`header ${p.name}=${value}`, fill(), { headers: { [p.name]: value } });
+      }
+    }
+    return probes;
+  }
   add('trailing slash', `${fill()}/`);
 
   for (const p of params.filter((x) => x.in === 'path')) {

@@ -1,4 +1,5 @@
 import { generateOpenApiDocument } from 'trpc-to-openapi';
+import { eventsPath } from '../events/index.ts';
 import { multipartRoutes } from '../http.ts';
 import { type MultipartRoute, multipartSchema } from '../multipart.ts';
 import { allProcedures, appRouter, type ProcedureInfo } from '../router.ts';
@@ -39,6 +40,7 @@ const TAGS: Record<string, string> = {
   posts: 'Blog posts: drafts and published, full-text search, tags, categories, thumbnails, soft delete.',
   categories: 'Post categories: anyone reads, staff write.',
   files: 'The file gallery: uploads checked by content, served under /media.',
+  events: 'Live content events: server-sent events of every committed content change, resumable by event id.',
   'content-keys':
     'Read-only keys for site frontends (`lk_…`): they read published posts, categories and files. Staff manage them.',
 };
@@ -349,7 +351,9 @@ export function buildOpenApiDocument(opts: { version: string; extraPaths?: Extra
   for (const [extraPath, item] of Object.entries(opts.extraPaths ?? {})) {
     for (const [method, extra] of Object.entries(item)) {
       const op = structuredClone(extra) as Operation;
-      completeResponses(op, publicPath(extraPath), method, { access: 'public' });
+      // A plain route that declares a credential reads content as `reader` procedures do.
+      const access = (op.security ?? []).length > 0 ? 'reader' : 'public';
+      completeResponses(op, publicPath(extraPath), method, { access });
       add(publicPath(extraPath), method, op);
     }
   }
@@ -392,7 +396,7 @@ export function buildOpenApiDocument(opts: { version: string; extraPaths?: Extra
 
 /** The document of the app's routers, as served at /api/openapi.json and committed as openapi.json. */
 export function createOpenApiDocument(version: string): OpenApiDocument {
-  return buildOpenApiDocument({ version, extraPaths: healthCheckPath });
+  return buildOpenApiDocument({ version, extraPaths: { ...healthCheckPath, ...eventsPath } });
 }
 
 /** The committed file's text: stable key order from the routers, two-space indent, final newline. */

@@ -961,6 +961,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live content events (server-sent events)
+         * @description A `text/event-stream` of every committed change to posts, categories and gallery files, within a second of its commit, whichever server process took the write. Each event is a frame with `id:` (increasing), `event:` (its type) and `data:` (JSON `{id, type, slug, at}`; `slug` is a file's id for file events). A `: heartbeat` comment comes every 15 seconds while nothing happens.
+         *
+         *     Who sees what: whoever may list posts may subscribe. A user receives public events and those about their own drafts; staff receive everything; a content key (or anyone, while anonymous reading is on) receives public events only. Events about a draft's edits, trashing and restoring are not public.
+         *
+         *     Resuming: send `Last-Event-ID` (EventSource does so when it reconnects) and the events committed since are sent first, so nothing is missed. Events are kept for `EVENTS_RETENTION_HOURS` (24 h by default); an id older than that, or unknown, is answered 410 `EVENTS_EXPIRED`: reload the content and subscribe without it.
+         *
+         *     The server ends a stream with an `event: stream-error` frame whose data is `{detail, code}`: `TOKEN_INVALID` when the access token expires (reconnect with a fresh token), `EVENTS_UNAVAILABLE` when the process shuts down (reconnect with `Last-Event-ID`).
+         *
+         *     Requires an access token or a content key (`Authorization: Bearer lk_…` or `?key=lk_…`, the form a browser EventSource can send), unless anonymous reading is on.
+         *
+         *     tRPC / SDK: `client.events.onEvent(…)` (the `events.subscribe` subscription).
+         */
+        get: operations["eventsStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1024,11 +1054,21 @@ export interface components {
             address: string;
             /** @description Absolute URL of the picture, or null. */
             profile_pic: string | null;
+            /** @description Resized copies of the picture (320, 640 and 1280 px wide, only widths below the original), each in WebP and in the original format, without metadata. Made in the background after an upload: empty until they are ready, and when the picture is smaller than 320 px or absent. */
+            variants: components["schemas"]["ImageVariant"][];
             is_verified: boolean;
             is_staff: boolean;
             is_superuser: boolean;
             date_joined: string;
             updated_at: string;
+        };
+        ImageVariant: {
+            /** @description Absolute URL of the resized file. */
+            url: string;
+            width: number;
+            height: number;
+            /** @description `webp`, or the original's format: `jpeg`, `png`, `gif` or `avif`. */
+            format: string;
         };
         UserPage: {
             count: number;
@@ -1053,6 +1093,8 @@ export interface components {
             bio: string;
             /** @description Absolute URL of the picture, or null. */
             profile_pic: string | null;
+            /** @description Resized copies of the picture (320, 640 and 1280 px wide, only widths below the original), each in WebP and in the original format, without metadata. Made in the background after an upload: empty until they are ready, and when the picture is smaller than 320 px or absent. */
+            variants: components["schemas"]["ImageVariant"][];
         };
         PostPage: {
             count: number;
@@ -1071,6 +1113,8 @@ export interface components {
             categories: components["schemas"]["CategoryRef"][];
             /** @description Absolute URL. */
             thumbnail: string | null;
+            /** @description Resized copies of the picture (320, 640 and 1280 px wide, only widths below the original), each in WebP and in the original format, without metadata. Made in the background after an upload: empty until they are ready, and when the picture is smaller than 320 px or absent. */
+            variants: components["schemas"]["ImageVariant"][];
             author: components["schemas"]["Author"];
             is_published: boolean;
             published_at: string | null;
@@ -1099,6 +1143,8 @@ export interface components {
             categories: components["schemas"]["CategoryRef"][];
             /** @description Absolute URL. */
             thumbnail: string | null;
+            /** @description Resized copies of the picture (320, 640 and 1280 px wide, only widths below the original), each in WebP and in the original format, without metadata. Made in the background after an upload: empty until they are ready, and when the picture is smaller than 320 px or absent. */
+            variants: components["schemas"]["ImageVariant"][];
             author: components["schemas"]["Author"];
             is_published: boolean;
             published_at: string | null;
@@ -1290,7 +1336,7 @@ export interface components {
         Error: {
             /** @description A human sentence. */
             detail: string;
-            /** @description A machine code: `VALIDATION_ERROR` (400: invalid input (a 400 field map on REST)), `PARSE_ERROR` (400: a body that is not valid JSON (or not UTF-8, or nested too deeply)), `BAD_REQUEST` (400: a request the server cannot read), `INVALID_HOST` (400: a Host header outside ALLOWED_HOSTS), `MALFORMED_MULTIPART` (400: a multipart body that cannot be read (no or wrong boundary, cut short)), `WEBHOOK_ADDRESS_REFUSED` (400: a webhook URL on a loopback, private or other non-public address (see WEBHOOK_ALLOW_PRIVATE)), `NOT_AUTHENTICATED` (401: no bearer token), `TOKEN_INVALID` (401: an expired, malformed or revoked token), `INVALID_CREDENTIALS` (401: a wrong email/password pair), `PERMISSION_DENIED` (403: the caller may not do this), `EMAIL_NOT_VERIFIED` (403: login before the email is verified), `REGISTRATION_DISABLED` (403: registration is closed), `NOT_FOUND` (404: no such resource, or a page past the end), `METHOD_NOT_ALLOWED` (405: a known path, another method), `CONFLICT` (409: the resource changed meanwhile), `PAYLOAD_TOO_LARGE` (413: a body or upload over its limit), `REQUEST_TIMEOUT` (408: a request not received in time), `UNSUPPORTED_MEDIA_TYPE` (415: a body or file of a type this path does not take), `RATE_LIMITED` (429: too many attempts (see Retry-After)), `HEADERS_TOO_LARGE` (431: request line and headers over the server limit (a long URL included)), `INTERNAL_ERROR` (500: an unexpected failure), `MAINTENANCE_MODE` (503: maintenance mode is on), `DATABASE_UNAVAILABLE` (503: the database cannot be reached for now (see Retry-After)). */
+            /** @description A machine code: `VALIDATION_ERROR` (400: invalid input (a 400 field map on REST)), `PARSE_ERROR` (400: a body that is not valid JSON (or not UTF-8, or nested too deeply)), `BAD_REQUEST` (400: a request the server cannot read), `INVALID_HOST` (400: a Host header outside ALLOWED_HOSTS), `MALFORMED_MULTIPART` (400: a multipart body that cannot be read (no or wrong boundary, cut short)), `WEBHOOK_ADDRESS_REFUSED` (400: a webhook URL on a loopback, private or other non-public address (see WEBHOOK_ALLOW_PRIVATE)), `NOT_AUTHENTICATED` (401: no bearer token), `TOKEN_INVALID` (401: an expired, malformed or revoked token), `INVALID_CREDENTIALS` (401: a wrong email/password pair), `PERMISSION_DENIED` (403: the caller may not do this), `EMAIL_NOT_VERIFIED` (403: login before the email is verified), `REGISTRATION_DISABLED` (403: registration is closed), `NOT_FOUND` (404: no such resource, or a page past the end), `METHOD_NOT_ALLOWED` (405: a known path, another method), `CONFLICT` (409: the resource changed meanwhile), `PAYLOAD_TOO_LARGE` (413: a body or upload over its limit), `IMAGE_TOO_LARGE` (413: an image with more pixels than IMAGE_MAX_PIXELS (a decompression bomb, say)), `REQUEST_TIMEOUT` (408: a request not received in time), `UNSUPPORTED_MEDIA_TYPE` (415: a body or file of a type this path does not take), `CORRUPT_IMAGE` (415: an image whose bytes start right but do not decode), `RATE_LIMITED` (429: too many attempts (see Retry-After)), `HEADERS_TOO_LARGE` (431: request line and headers over the server limit (a long URL included)), `INTERNAL_ERROR` (500: an unexpected failure), `MAINTENANCE_MODE` (503: maintenance mode is on), `DATABASE_UNAVAILABLE` (503: the database cannot be reached for now (see Retry-After)), `EVENTS_EXPIRED` (410: a live-event resume point older than the kept event log (reload, then subscribe afresh)), `EVENTS_UNAVAILABLE` (503: this server process takes no more live-event subscribers, or is shutting down (reconnect)). */
             code: string;
         };
         /**
@@ -2020,6 +2066,20 @@ export interface operations {
                      *       "bio": "Engineer and writer.",
                      *       "address": "",
                      *       "profile_pic": "https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a.png",
+                     *       "variants": [
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a-320w.webp",
+                     *           "width": 320,
+                     *           "height": 320,
+                     *           "format": "webp"
+                     *         },
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/profile-8d1c0b2a-320w.png",
+                     *           "width": 320,
+                     *           "height": 320,
+                     *           "format": "png"
+                     *         }
+                     *       ],
                      *       "is_verified": true,
                      *       "is_staff": false,
                      *       "is_superuser": false,
@@ -2315,7 +2375,21 @@ export interface operations {
                      *               "slug": "news"
                      *             }
                      *           ],
-                     *           "thumbnail": null,
+                     *           "thumbnail": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d.jpg",
+                     *           "variants": [
+                     *             {
+                     *               "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.webp",
+                     *               "width": 320,
+                     *               "height": 168,
+                     *               "format": "webp"
+                     *             },
+                     *             {
+                     *               "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.jpg",
+                     *               "width": 320,
+                     *               "height": 168,
+                     *               "format": "jpeg"
+                     *             }
+                     *           ],
                      *           "author": {
                      *             "id": 7,
                      *             "username": "ada",
@@ -2443,7 +2517,21 @@ export interface operations {
                      *           "slug": "news"
                      *         }
                      *       ],
-                     *       "thumbnail": null,
+                     *       "thumbnail": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d.jpg",
+                     *       "variants": [
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.webp",
+                     *           "width": 320,
+                     *           "height": 168,
+                     *           "format": "webp"
+                     *         },
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.jpg",
+                     *           "width": 320,
+                     *           "height": 168,
+                     *           "format": "jpeg"
+                     *         }
+                     *       ],
                      *       "author": {
                      *         "id": 7,
                      *         "username": "ada",
@@ -2531,7 +2619,21 @@ export interface operations {
                      *           "slug": "news"
                      *         }
                      *       ],
-                     *       "thumbnail": null,
+                     *       "thumbnail": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d.jpg",
+                     *       "variants": [
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.webp",
+                     *           "width": 320,
+                     *           "height": 168,
+                     *           "format": "webp"
+                     *         },
+                     *         {
+                     *           "url": "https://cms.example.com/media/ada-1f3a9c2e/posts/5b2e7c1d-320w.jpg",
+                     *           "width": 320,
+                     *           "height": 168,
+                     *           "format": "jpeg"
+                     *         }
+                     *       ],
                      *       "author": {
                      *         "id": 7,
                      *         "username": "ada",
@@ -4146,6 +4248,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"] | components["schemas"]["Maintenance"];
+                };
+            };
+        };
+    };
+    eventsStream: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The id of the last event received: resume after it. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream. Event types: `post.created`, `post.updated`, `post.published`, `post.unpublished`, `post.deleted`, `post.restored`, `category.created`, `category.updated`, `category.deleted`, `file.created`, `file.deleted`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example : subscribed
+                     *
+                     *     id: 42
+                     *     event: post.published
+                     *     data: {"id":42,"type":"post.published","slug":"hello-world-1a2b3c","at":"2026-12-03T07:00:00.000Z"}
+                     *
+                     *     : heartbeat
+                     *
+                     *     event: stream-error
+                     *     data: {"detail":"The access token expired: reconnect with a fresh one (and the last event id).","code":"TOKEN_INVALID"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No credential (`NOT_AUTHENTICATED`), or an invalid one (`TOKEN_INVALID`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `Last-Event-ID` is older than the kept events, or unknown (`EVENTS_EXPIRED`). */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description This process serves `EVENTS_MAX_SUBSCRIBERS` streams already, or is shutting down (`EVENTS_UNAVAILABLE`, with Retry-After); maintenance mode; the database is unavailable. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] | components["schemas"]["Maintenance"];
                 };
             };
         };

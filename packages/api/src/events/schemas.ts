@@ -1,0 +1,65 @@
+import type { ContentEventType } from '@lectern/db';
+import { type TrackedEnvelope, tracked } from '@trpc/server';
+import { z } from 'zod';
+import type { ContentEvent } from '../shared/event-hub.ts';
+
+export type { ContentEvent };
+
+export const CONTENT_EVENT_TYPES = [
+  'post.created',
+  'post.updated',
+  'post.published',
+  'post.unpublished',
+  'post.deleted',
+  'post.restored',
+  'category.created',
+  'category.updated',
+  'category.deleted',
+  'file.created',
+  'file.deleted',
+] as const satisfies readonly ContentEventType[];
+
+export const contentEventSchema: z.ZodType<ContentEvent> = z.object({
+  id: z.number().int().positive(),
+  type: z.enum(CONTENT_EVENT_TYPES),
+  slug: z.string(),
+  at: z.date(),
+});
+
+export interface SubscribeInput {
+  /**
+   * Resume after this event (the `id` of the last one received): events committed since are sent
+   * first. Filled in by `httpSubscriptionLink` when it reconnects.
+   */
+  lastEventId?: string | null | undefined;
+}
+
+export const subscribeInput: z.ZodType<SubscribeInput> = z
+  .object({
+    lastEventId: z
+      .string()
+      .regex(/^\d{1,15}$/, 'An event id: a positive integer.')
+      .nullish(),
+  })
+  .strict();
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+/**
+ * The subscription's output: each event checked against `contentEventSchema` and sent as a tracked
+ * event (`tracked(id, event)`), so the SSE stream carries `id:` lines and a reconnecting client
+ * resumes after the last one it received.
+ */
+export const eventStreamOutput = z
+  .custom<AsyncIterable<ContentEvent>>(isAsyncIterable, 'An event stream.')
+  .transform((events) => trackEach(events));
+
+async function* trackEach(
+  events: AsyncIterable<ContentEvent>,
+): AsyncGenerator<TrackedEnvelope<ContentEvent>> {
+  for await (const event of events) {
+    const checked = contentEventSchema.parse(event);
+    yield tracked(String(checked.id), checked);
+  }
+}
