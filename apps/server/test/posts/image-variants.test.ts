@@ -237,6 +237,34 @@ describe('image variants of thumbnails and profile pictures', () => {
     expect(await jobCount()).toBe(0);
   });
 
+  it('keeps an animated GIF animated in both of its variant formats', async () => {
+    const frames = await Promise.all(
+      ['#f00', '#0f0', '#00f'].map((background) =>
+        sharp({ create: { width: 400, height: 300, channels: 3, background } })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const gif = await sharp(frames, { join: { animated: true } })
+      .gif()
+      .toBuffer();
+    const res = await injectMultipart(t, 'POST', '/api/posts/', alice.token, [
+      ['title', 'Animated'],
+      ['thumbnail', { data: gif, filename: 'a.gif', type: 'image/gif' }],
+    ]);
+    expect(res.statusCode, res.body).toBe(201);
+    await runJobs();
+    const { variants } = await getPost(res.json().slug);
+    expect(variants.map((v) => [v.width, v.height, v.format])).toEqual([
+      [320, 240, 'webp'],
+      [320, 240, 'gif'],
+    ]);
+    for (const variant of variants) {
+      const meta = await sharp((await served(variant.url)).rawPayload, { animated: true }).metadata();
+      expect([meta.pages, meta.pageHeight]).toEqual([3, 240]);
+    }
+  });
+
   it('refuses decompression bombs with 413 IMAGE_TOO_LARGE and stores nothing', async () => {
     // A real one: 2500×2000 white pixels (5 MP over the 4 MP limit) in a 19 kB PNG.
     const real = await sharp({ create: { width: 2500, height: 2000, channels: 3, background: '#fff' } })

@@ -157,7 +157,8 @@ export async function renderVariants(
   format: ImageFormat,
   maxPixels: number,
 ): Promise<RenderedVariant[]> {
-  const source = input(data, maxPixels).rotate();
+  // The job's bytes come from prepareImage: already upright (no orientation left to apply).
+  const source = input(data, maxPixels);
   const meta = await source.metadata();
   const { width } = displayedSize(meta);
   const jobs: Array<Promise<RenderedVariant>> = [];

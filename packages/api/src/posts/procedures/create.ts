@@ -15,6 +15,16 @@ export const createPostProcedure = authedProcedure
         'fields or a JSON string). The body is sanitised; the excerpt is computed from it unless one is sent.',
     },
     successStatus: 201,
+    errors: {
+      '413': {
+        code: 'IMAGE_TOO_LARGE',
+        description: 'The thumbnail has more pixels than IMAGE_MAX_PIXELS (multipart)',
+      },
+      '415': {
+        code: 'CORRUPT_IMAGE',
+        description: 'The thumbnail looks like an image but does not decode (multipart)',
+      },
+    },
     examples: postsExamples.create,
   })
   .input(postCreateInput)

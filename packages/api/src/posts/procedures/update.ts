@@ -16,7 +16,17 @@ export const updatePostProcedure = authedProcedure
         '`thumbnail` replaces the picture and an empty value removes it; in JSON, `thumbnail: null` or `""` ' +
         'removes it and a URL is ignored.',
     },
-    errors: { '403': { code: 'PERMISSION_DENIED', description: "Another user's published post." } },
+    errors: {
+      '403': { code: 'PERMISSION_DENIED', description: "Another user's published post." },
+      '413': {
+        code: 'IMAGE_TOO_LARGE',
+        description: 'The thumbnail has more pixels than IMAGE_MAX_PIXELS (multipart)',
+      },
+      '415': {
+        code: 'CORRUPT_IMAGE',
+        description: 'The thumbnail looks like an image but does not decode (multipart)',
+      },
+    },
   })
   .input(postUpdateInput)
   .output(postOutput)

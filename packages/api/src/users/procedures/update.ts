@@ -21,6 +21,14 @@ export const updateUserProcedure = authedProcedure
         code: 'PERMISSION_DENIED',
         description: 'Not the owner or staff, or a role flag the caller may not change.',
       },
+      '413': {
+        code: 'IMAGE_TOO_LARGE',
+        description: 'The picture has more pixels than IMAGE_MAX_PIXELS (multipart)',
+      },
+      '415': {
+        code: 'CORRUPT_IMAGE',
+        description: 'The picture looks like an image but does not decode (multipart)',
+      },
     },
   })
   .input(updateUserInput)
