@@ -395,7 +395,11 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
     await expect.poll(() => log.locator('tr[data-status="succeeded"]').count(), { timeout: 15_000 }).toBe(1);
     expect(await log.locator('tr[data-status="succeeded"]').textContent()).toContain('204');
     expect(received).toHaveLength(2);
-    expect(received[1]?.headers['lectern-webhook-id']).toBe(received[0]?.headers['lectern-webhook-id']);
+    expect(received[1]?.headers['lectern-webhook-event']).toBe('webhook.ping');
+    const failedId = await failed.getAttribute('data-delivery-id');
+    expect(await log.locator('tr[data-status="succeeded"]').textContent()).toContain(
+      `redelivery of #${failedId}`,
+    );
     await page.waitForTimeout(300);
     await expectAccessible(page, 'webhook-detail');
     await screenshot(page, 'webhook-detail');
