@@ -400,6 +400,7 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
     expect(await log.locator('tr[data-status="succeeded"]').textContent()).toContain(
       `redelivery of #${failedId}`,
     );
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(300);
     await expectAccessible(page, 'webhook-detail');
     await screenshot(page, 'webhook-detail');
