@@ -147,6 +147,7 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
     await page.getByRole('button', { name: 'Restore this version' }).click();
     const dialog = page.getByRole('dialog', { name: 'Restore this version?' });
     await dialog.waitFor();
+    await page.waitForTimeout(300); // the dialog's fade-in
     await expectAccessible(page, 'post-history-restore');
     await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
     // Back on the editor, holding the content as the server returned it.
@@ -278,12 +279,14 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
     await page.getByRole('button', { name: 'Copy the key' }).click();
     await page.getByRole('button', { name: 'Copied', exact: true }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    await page.waitForTimeout(300); // the dialog's fade-in
     await expectAccessible(page, 'content-key-created');
     await screenshot(page, 'content-key-created');
     // The key works for reads.
     expect((await env.api(`/api/posts/?key=${key}`)).status).toBe(200);
 
     await page.getByRole('button', { name: 'Done, I have copied it' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     const table = page.getByTestId('content-keys-table');
     await expect.poll(() => table.textContent()).toContain('Marketing site');
     // Only its name and prefix from now on.
@@ -298,6 +301,7 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
     await table.getByRole('button', { name: 'Revoke Marketing site' }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke this key?' });
     await confirm.waitFor();
+    await page.waitForTimeout(300); // the dialog's fade-in
     await expectAccessible(page, 'content-key-revoke');
     await confirm.getByRole('button', { name: 'Revoke key' }).click();
     await expect.poll(() => table.textContent()).toContain('Revoked');
@@ -353,9 +357,12 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
     await form.getByRole('button', { name: 'Create endpoint' }).click();
     const secret = (await page.getByTestId('shown-once').textContent()) ?? '';
     expect(secret).toMatch(/^whsec_/);
+    await page.waitForTimeout(300); // the dialog's fade-in
     await expectAccessible(page, 'webhook-created');
     await screenshot(page, 'webhook-created');
     await page.getByRole('button', { name: 'Done, I have copied it' }).click();
+    // The dialog fades out before the screen is judged.
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     const table = page.getByTestId('webhooks-table');
     await expect.poll(() => table.textContent()).toContain(receiverUrl);
     expect(await page.content()).not.toContain(secret);
@@ -395,7 +402,12 @@ describe.runIf(process.env.LECTERN_TEST_DB === 'postgres')('admin: publishing sc
     await expect.poll(() => log.locator('tr[data-status="succeeded"]').count(), { timeout: 15_000 }).toBe(1);
     expect(await log.locator('tr[data-status="succeeded"]').textContent()).toContain('204');
     expect(received).toHaveLength(2);
-    expect(received[1]?.headers['lectern-webhook-id']).toBe(received[0]?.headers['lectern-webhook-id']);
+    expect(received[1]?.headers['lectern-webhook-event']).toBe('webhook.ping');
+    const failedId = await failed.getAttribute('data-delivery-id');
+    expect(await log.locator('tr[data-status="succeeded"]').textContent()).toContain(
+      `redelivery of #${failedId}`,
+    );
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForTimeout(300);
     await expectAccessible(page, 'webhook-detail');
     await screenshot(page, 'webhook-detail');

@@ -61,8 +61,12 @@ export const deliveriesQuery = (
     queryFn: () =>
       call((sdk) => sdk.webhooks.listDeliveries.query({ id, page, page_size: pageSize, status })),
     placeholderData: keepPreviousData,
-    // Deliveries move on their own (the worker sends and retries): the log refreshes while open.
-    refetchInterval: 5000,
+    // Deliveries move on their own (the worker sends and retries): the log refreshes while open,
+    // every second while one is queued or being sent, every 10 s otherwise.
+    refetchInterval: (query) =>
+      query.state.data?.results.some((d) => d.status === 'pending' || d.status === 'delivering')
+        ? 1000
+        : 10_000,
   });
 
 export const createWebhook = (input: RouterInputs['webhooks']['create']) =>
