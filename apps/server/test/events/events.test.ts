@@ -123,6 +123,8 @@ describe('live content events', () => {
       ['category.deleted', before.slug],
     ]);
     resumed.subscription.unsubscribe();
+    // A client that leaves frees its slot on the server.
+    await expect.poll(() => a.services.events.size, { timeout: 2_000 }).toBe(0);
   });
 
   it('serves the same events as a REST stream, resumable with Last-Event-ID', async () => {

@@ -1,23 +1,8 @@
-import type { ContentEventType } from '@lectern/db';
 import { type TrackedEnvelope, tracked } from '@trpc/server';
 import { z } from 'zod';
-import type { ContentEvent } from '../shared/event-hub.ts';
+import { CONTENT_EVENT_TYPES, type ContentEvent } from '../shared/event-hub.ts';
 
-export type { ContentEvent };
-
-export const CONTENT_EVENT_TYPES = [
-  'post.created',
-  'post.updated',
-  'post.published',
-  'post.unpublished',
-  'post.deleted',
-  'post.restored',
-  'category.created',
-  'category.updated',
-  'category.deleted',
-  'file.created',
-  'file.deleted',
-] as const satisfies readonly ContentEventType[];
+export { CONTENT_EVENT_TYPES, type ContentEvent };
 
 export const contentEventSchema: z.ZodType<ContentEvent> = z.object({
   id: z.number().int().positive(),
@@ -57,7 +42,7 @@ export const eventStreamOutput = z
 
 async function* trackEach(
   events: AsyncIterable<ContentEvent>,
-): AsyncGenerator<TrackedEnvelope<ContentEvent>> {
+): AsyncGenerator<TrackedEnvelope<ContentEvent>, void, unknown> {
   for await (const event of events) {
     const checked = contentEventSchema.parse(event);
     yield tracked(String(checked.id), checked);
