@@ -19,7 +19,7 @@ export interface SubscribeInput {
   lastEventId?: string | null | undefined;
 }
 
-export const subscribeInput: z.ZodType<SubscribeInput> = z
+export const subscribeInput: z.ZodType<SubscribeInput, SubscribeInput> = z
   .object({
     lastEventId: z
       .string()
