@@ -11,15 +11,15 @@ export const contentEventSchema: z.ZodType<ContentEvent> = z.object({
   at: z.date(),
 });
 
-export interface SubscribeInput {
-  /**
-   * Resume after this event (the `id` of the last one received): events committed since are sent
-   * first. Filled in by `httpSubscriptionLink` when it reconnects.
-   */
-  lastEventId?: string | null | undefined;
-}
-
-export const subscribeInput: z.ZodType<SubscribeInput, SubscribeInput> = z
+/**
+ * `lastEventId`: resume after this event (the `id` of the last one received); the events committed
+ * since are sent first. `httpSubscriptionLink` fills it in when it reconnects. Written out (not a
+ * named interface) so the SDK's bundled declarations can spell it.
+ */
+export const subscribeInput: z.ZodType<
+  { lastEventId?: string | null | undefined },
+  { lastEventId?: string | null | undefined }
+> = z
   .object({
     lastEventId: z
       .string()
