@@ -59,7 +59,12 @@ export function pgNotificationSource(
 
       const connect = async () => {
         if (stopped) return;
-        const next = new pg.Client({ connectionString: databaseUrl, keepAlive: true });
+        // A connection attempt that hangs (a partitioned network) counts as failed after 10 s.
+        const next = new pg.Client({
+          connectionString: databaseUrl,
+          keepAlive: true,
+          connectionTimeoutMillis: 10_000,
+        });
         client = next;
         // A connection that dies later emits 'error' (and 'end'); both lead to one reconnect.
         let failedOnce = false;

@@ -346,7 +346,8 @@ describe('@lectern/sdk as a published package', () => {
     const js = await readFile(path.join(consumer, 'node_modules/@lectern/sdk/dist/index.js'), 'utf8');
     for (const code of [types, js]) {
       const specifiers = [...code.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
-      for (const spec of specifiers) expect(spec).toMatch(/^(@trpc\/client|@trpc\/server|superjson)(\/|$)/);
+      for (const spec of specifiers)
+        expect(spec).toMatch(/^(@trpc\/client|@trpc\/server|superjson|eventsource)(\/|$)/);
     }
     expect(types).not.toMatch(/\bKysely\b|@lectern\/(api|db)|['"]zod['"]|fastify/i);
   });

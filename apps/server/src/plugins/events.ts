@@ -76,7 +76,8 @@ async function* framesOf(events: AsyncGenerator<ContentEvent, void>): AsyncGener
 }
 
 export async function eventsPlugin(app: FastifyInstance, opts: EventsPluginOptions): Promise<void> {
-  app.get('/api/events', async (req, reply) => {
+  // No HEAD twin: a HEAD request would hold a subscriber slot for a body nobody reads.
+  app.get('/api/events', { exposeHeadRoute: false }, async (req, reply) => {
     let events: AsyncGenerator<ContentEvent, void>;
     const gone = new AbortController();
     try {

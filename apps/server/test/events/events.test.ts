@@ -123,6 +123,8 @@ describe('live content events', () => {
       ['category.deleted', before.slug],
     ]);
     resumed.subscription.unsubscribe();
+    // A client that leaves frees its slot on the server.
+    await expect.poll(() => a.services.events.size, { timeout: 2_000 }).toBe(0);
   });
 
   it('serves the same events as a REST stream, resumable with Last-Event-ID', async () => {
@@ -158,6 +160,31 @@ describe('live content events', () => {
     expect(JSON.parse(update.data)).toMatchObject({ slug: category.slug });
     expect(Number(update.id)).toBeGreaterThan(Number(frame.id));
     resumed.close();
+  });
+
+  it('opens the REST stream with a content key in the query string (a browser EventSource) and, while anonymous reading is on, with nothing; both see public events only', async () => {
+    const author = await insertUser(a.testDb);
+    const staff = await insertUser(a.testDb, { is_staff: true });
+    const writer = clientFor(a.url, author.token);
+    const key = await clientFor(a.url, staff.token).contentKeys.create.mutate({ name: 'browser' });
+    const byKey = await openSse(`${a.url}/api/events/?key=${encodeURIComponent(key.key)}`);
+    expect(byKey.status).toBe(200);
+    await a.services.settings.update({ anonymous_read: true });
+    try {
+      const anonymous = await openSse(`${a.url}/api/events/`);
+      expect(anonymous.status).toBe(200);
+      const draft = await writer.posts.create.mutate({ title: 'Not for the public' });
+      await writer.posts.update.mutate({ slug: draft.slug, is_published: true });
+      for (const stream of [byKey, anonymous]) {
+        await stream.next((f) => f.event === 'post.published' && f.data.includes(draft.slug), 1_000);
+        expect(stream.frames.filter((f) => f.data.includes(draft.slug)).map((f) => f.event)).toEqual([
+          'post.published',
+        ]);
+        stream.close();
+      }
+    } finally {
+      await a.services.settings.update({ anonymous_read: false });
+    }
   });
 
   it('refuses in the contract shape: no credential, a bad or expired resume point, a bad token', async () => {

@@ -1,23 +1,8 @@
-import type { ContentEventType } from '@lectern/db';
 import { type TrackedEnvelope, tracked } from '@trpc/server';
 import { z } from 'zod';
-import type { ContentEvent } from '../shared/event-hub.ts';
+import { CONTENT_EVENT_TYPES, type ContentEvent } from '../shared/event-hub.ts';
 
-export type { ContentEvent };
-
-export const CONTENT_EVENT_TYPES = [
-  'post.created',
-  'post.updated',
-  'post.published',
-  'post.unpublished',
-  'post.deleted',
-  'post.restored',
-  'category.created',
-  'category.updated',
-  'category.deleted',
-  'file.created',
-  'file.deleted',
-] as const satisfies readonly ContentEventType[];
+export { CONTENT_EVENT_TYPES, type ContentEvent };
 
 export const contentEventSchema: z.ZodType<ContentEvent> = z.object({
   id: z.number().int().positive(),
@@ -26,15 +11,15 @@ export const contentEventSchema: z.ZodType<ContentEvent> = z.object({
   at: z.date(),
 });
 
-export interface SubscribeInput {
-  /**
-   * Resume after this event (the `id` of the last one received): events committed since are sent
-   * first. Filled in by `httpSubscriptionLink` when it reconnects.
-   */
-  lastEventId?: string | null | undefined;
-}
-
-export const subscribeInput: z.ZodType<SubscribeInput> = z
+/**
+ * `lastEventId`: resume after this event (the `id` of the last one received); the events committed
+ * since are sent first. `httpSubscriptionLink` fills it in when it reconnects. Written out (not a
+ * named interface) so the SDK's bundled declarations can spell it.
+ */
+export const subscribeInput: z.ZodType<
+  { lastEventId?: string | null | undefined },
+  { lastEventId?: string | null | undefined }
+> = z
   .object({
     lastEventId: z
       .string()
@@ -57,7 +42,7 @@ export const eventStreamOutput = z
 
 async function* trackEach(
   events: AsyncIterable<ContentEvent>,
-): AsyncGenerator<TrackedEnvelope<ContentEvent>> {
+): AsyncGenerator<TrackedEnvelope<ContentEvent>, void, unknown> {
   for await (const event of events) {
     const checked = contentEventSchema.parse(event);
     yield tracked(String(checked.id), checked);

@@ -8,11 +8,31 @@ import {
 import { type Kysely, sql } from 'kysely';
 import { LecternError } from '../errors.ts';
 
+/**
+ * The kinds of change, as subscribers see them: the `content_events.type` values (a new one in the
+ * database's type fails to compile where rows become events, so this list cannot fall behind).
+ */
+export const CONTENT_EVENT_TYPES = [
+  'post.created',
+  'post.updated',
+  'post.published',
+  'post.unpublished',
+  'post.deleted',
+  'post.restored',
+  'category.created',
+  'category.updated',
+  'category.deleted',
+  'file.created',
+  'file.deleted',
+] as const satisfies readonly ContentEventType[];
+
+export type ContentEventKind = (typeof CONTENT_EVENT_TYPES)[number];
+
 /** One committed content change, as subscribers receive it. */
 export interface ContentEvent {
   /** Increasing; the resume point (`lastEventId`, `Last-Event-ID`). */
   id: number;
-  type: ContentEventType;
+  type: ContentEventKind;
   /** The post's or category's slug; a gallery file's id. */
   slug: string;
   /** When the change committed. */
