@@ -3,7 +3,6 @@
  * gallery files, profile pictures and post thumbnails in the bucket, serves them under /media/, removes
  * them with what they belong to, and leaves nothing behind when a request fails.
  */
-import { randomBytes } from 'node:crypto';
 import type { S3Storage } from '@lectern/api';
 import { type MotoServer, startMoto, unfinishedUploads } from '@lectern/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
