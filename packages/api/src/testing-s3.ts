@@ -5,7 +5,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { CreateBucketCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
+} from '@aws-sdk/client-s3';
 import { S3Storage } from './shared/s3-storage.ts';
 
 export interface MotoServer {
@@ -118,4 +122,9 @@ export async function startMoto(): Promise<MotoServer> {
 export async function unfinishedUploads(storage: S3Storage): Promise<number> {
   const page = await storage.client.send(new ListMultipartUploadsCommand({ Bucket: storage.bucket }));
   return page.Uploads?.length ?? 0;
+}
+
+/** Begins a multipart upload and leaves it unfinished (what a process killed mid-upload leaves). */
+export async function beginMultipartUpload(storage: S3Storage, key: string): Promise<void> {
+  await storage.client.send(new CreateMultipartUploadCommand({ Bucket: storage.bucket, Key: key }));
 }

@@ -1,3 +1,9 @@
 /** Helpers for tests of other packages (never imported by production code). */
 export { hashToken, signAccessToken } from './shared/jwt.ts';
-export { MOTO_CREDENTIALS, type MotoServer, startMoto, unfinishedUploads } from './testing-s3.ts';
+export {
+  beginMultipartUpload,
+  MOTO_CREDENTIALS,
+  type MotoServer,
+  startMoto,
+  unfinishedUploads,
+} from './testing-s3.ts';

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import fastifyStatic from '@fastify/static';
 import { RangeNotSatisfiableError, S3Storage, type Storage, type StoredObject } from '@lectern/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -85,6 +86,11 @@ async function s3Media(
     if (object.range) {
       reply.code(206);
       reply.header('Content-Range', `bytes ${object.range.start}-${object.range.end}/${object.size}`);
+    }
+    if (req.method === 'HEAD') {
+      // The headers only: the object's body is not read through (it would be, piped to a HEAD answer).
+      object.body.destroy();
+      return reply.send(Readable.from([]));
     }
     return reply.send(object.body);
   });
