@@ -1,7 +1,9 @@
 /**
  * Several processes, proven: two real server processes, each with its own private data directory, on
  * one PostgreSQL database and one S3 bucket (moto's server on loopback). A file uploaded through A is
- * served by B; deleted through B, it is gone for A. PostgreSQL only: PGlite lives inside one process.
+ * served by B; deleted through B, it is gone for A; a post written through A reaches a live-event
+ * subscriber on B; maintenance switched on through A is seen by B; login attempts are counted across
+ * both. PostgreSQL only: PGlite lives inside one process.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { type MotoServer, startMoto } from '@lectern/api/testing';
 import { openTestDb, type TestDb } from '@lectern/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyOfUrl, PNG } from '../content-helpers.ts';
+import { openSse } from '../events/sse.ts';
 import { insertUser, TEST_JWT_SECRET } from '../helpers.ts';
 import { type ServerProc, startServer, stopServer } from '../server-process.ts';
 
@@ -49,13 +52,15 @@ describe.runIf(onPostgres)(
         JWT_SECRET: TEST_JWT_SECRET,
         DATA_DIR: dataDir,
         UPLOAD_MAX_BYTES: String(32 * 1024 * 1024),
+        SETTINGS_CACHE_MS: '1000',
+        RATE_LIMIT_LOGIN_PER_EMAIL: '4',
         ...moto.env(bucket.bucket),
       });
       procs.push(proc);
       return proc;
     };
 
-    it('an upload through A is served by B, and a delete through B is seen by A', async () => {
+    it("serves through B what A stored, delivers A's writes to B's subscribers, and agrees on maintenance and rate limits", async () => {
       const [a, b] = await Promise.all([start(), start()]);
       const user = await insertUser(testDb);
       const auth = { authorization: `Bearer ${user.token}` };
@@ -99,6 +104,54 @@ describe.runIf(onPostgres)(
       const goneForA = await fetch(`${a.url}${mediaPath}`);
       expect(goneForA.status).toBe(404);
       expect(await goneForA.json()).toMatchObject({ code: 'NOT_FOUND' });
+
+      // A post written through A reaches a live-event stream open on B, within a second.
+      const stream = await openSse(`${b.url}/api/events/`, auth);
+      expect(stream.status).toBe(200);
+      const post = await fetch(`${a.url}/api/posts/`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'Written through A', body: '<p>hello</p>', is_published: true }),
+      });
+      expect(post.status).toBe(201);
+      const { slug } = (await post.json()) as { slug: string };
+      const frame = await stream.next((f) => f.event === 'post.created', 1_000);
+      expect(JSON.parse(frame.data)).toMatchObject({ type: 'post.created', slug });
+      stream.close();
+
+      // Login attempts for one address count across both processes (the counters are in PostgreSQL).
+      const login = (url: string) =>
+        fetch(`${url}/api/users/login/`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'shared-limit@test.lectern', password: 'wrong password 1' }),
+        });
+      for (const url of [a.url, b.url, a.url, b.url]) expect((await login(url)).status).not.toBe(429);
+      expect((await login(a.url)).status).toBe(429);
+      expect((await login(b.url)).status).toBe(429);
+
+      // Maintenance switched on through A is seen by B within its settings cache time, and back off.
+      const admin = await insertUser(testDb, { is_superuser: true });
+      const setMaintenance = (url: string, on: boolean) =>
+        fetch(`${url}/api/system/settings/`, {
+          method: 'PATCH',
+          headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ maintenance: on }),
+        });
+      expect((await setMaintenance(a.url, true)).status).toBe(200);
+      await expect
+        .poll(async () => (await fetch(`${b.url}/api/posts/`, { headers: auth })).status, {
+          timeout: 5_000,
+          interval: 100,
+        })
+        .toBe(503);
+      expect((await setMaintenance(b.url, false)).status).toBe(200);
+      await expect
+        .poll(async () => (await fetch(`${a.url}/api/posts/`, { headers: auth })).status, {
+          timeout: 5_000,
+          interval: 100,
+        })
+        .toBe(200);
 
       expect(await stopServer(a)).toBe(0);
       expect(await stopServer(b)).toBe(0);
