@@ -121,6 +121,14 @@ describe('S3 storage (moto)', () => {
     expect(late.statusCode, late.body).toBe(415);
     expect(late.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
 
+    // Refused by its first MiB (an executable), the rest of the body read and dropped.
+    const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(3 * 1024 * 1024, 0x90)]);
+    const early = await upload(alice, [
+      ['file', { data: exe, filename: 'tool.pdf' }],
+      ['title', 'after the file'],
+    ]);
+    expect(early.statusCode, early.body).toBe(415);
+
     const big = Buffer.concat([PDF, Buffer.alloc(MAX_UPLOAD, 0x20)]);
     const tooLarge = await upload(alice, [['file', { data: big, filename: 'big.pdf' }]]);
     expect(tooLarge.statusCode, tooLarge.body).toBe(413);
