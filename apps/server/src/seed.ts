@@ -11,6 +11,7 @@ import {
   callProcedure,
   insertUser,
   multipartRoutes,
+  receiveUpload,
   takenIdentifiers,
   userSlug,
 } from '@lectern/api';
@@ -143,27 +144,23 @@ export async function seedDemo(deps: ContextDeps, baseUrl: string): Promise<Seed
   }
 
   const gallery = multipartRoutes.find((r) => r.method === 'POST' && r.path === '/files');
-  if (gallery) {
-    await gallery.run(
-      as(editor),
-      {
-        fields: { title: ['Brand colours'] },
-        files: { file: { filename: 'colours.png', data: new Uint8Array(await thumbnail('#343a40')) } },
-      },
-      {},
-    );
-    await gallery.run(
-      as(editor),
-      {
-        fields: { title: ['Style notes'] },
-        files: {
-          file: {
-            filename: 'style-notes.txt',
-            data: new TextEncoder().encode('Headings in sentence case.\nOne idea per paragraph.\n'),
-          },
-        },
-      },
-      {},
+  const stream = gallery?.files.file?.stream;
+  if (gallery && stream) {
+    // The gallery's file field is streamed into storage by the server before the route runs; here the
+    // bytes are at hand, so they are stored the same way (checked by content, a generated key) first.
+    const upload = async (title: string, filename: string, data: Uint8Array) => {
+      const bytes = (async function* () {
+        yield data;
+      })();
+      const stored = await receiveUpload(deps.services.storage, filename, bytes, stream.kind, stream.key);
+      if (!stored) throw new Error(`empty demo file ${filename}`);
+      await gallery.run(as(editor), { fields: { title: [title] }, files: {}, uploads: { file: stored } }, {});
+    };
+    await upload('Brand colours', 'colours.png', new Uint8Array(await thumbnail('#343a40')));
+    await upload(
+      'Style notes',
+      'style-notes.txt',
+      new TextEncoder().encode('Headings in sentence case.\nOne idea per paragraph.\n'),
     );
   }
   return { created: true, accounts, posts };

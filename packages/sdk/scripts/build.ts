@@ -184,7 +184,10 @@ async function bundle(pkg: PackageJson, work: string): Promise<void> {
         compilerOptions: { paths: { '@lectern/api': [publicApi] }, types: [] },
       }),
     ],
-    external: isExternal,
+    // Node's built-in modules may be named by server declarations that the public surface re-exports
+    // (storage streams); they are left unresolved here, and the check below fails if one reaches the
+    // output.
+    external: (id) => isExternal(id) || id.startsWith('node:'),
     onwarn: strictWarnings,
   });
   await types.write({ file: path.join(dist, 'index.d.ts'), format: 'es' });

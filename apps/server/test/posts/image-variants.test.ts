@@ -222,6 +222,43 @@ describe('image variants of thumbnails and profile pictures', () => {
     expect(await variantRows(secondKey)).toEqual([]);
   });
 
+  it("deletes a deleted account's picture with its variants, and drops a job still waiting for it", async () => {
+    const carol = await insertUser(t.testDb);
+    const set = await injectMultipart(t, 'PATCH', `/api/users/${carol.slug}/`, carol.token, [
+      ['profile_pic', { data: await photo('#aa2266'), filename: 'c.jpg', type: 'image/jpeg' }],
+    ]);
+    expect(set.statusCode, set.body).toBe(200);
+    const key = keyOfUrl(set.json().profile_pic);
+    await runJobs();
+    const variants = await variantRows(key);
+    expect(variants.length).toBeGreaterThan(0);
+    // A second account whose job has not run yet.
+    const dave = await insertUser(t.testDb);
+    const pending = await injectMultipart(t, 'PATCH', `/api/users/${dave.slug}/`, dave.token, [
+      ['profile_pic', { data: await photo('#66aa22'), filename: 'd.jpg', type: 'image/jpeg' }],
+    ]);
+    expect(pending.statusCode, pending.body).toBe(200);
+    const pendingKey = keyOfUrl(pending.json().profile_pic);
+
+    for (const user of [carol, dave]) {
+      const deleted = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/users/${user.slug}/`,
+        headers: bearer(user.token),
+      });
+      expect(deleted.statusCode, deleted.body).toBe(204);
+    }
+    const files = await mediaFiles(t);
+    for (const gone of [key, pendingKey, ...variants.map((v) => v.key)]) expect(files).not.toContain(gone);
+    expect(await variantRows(key)).toEqual([]);
+    const jobs = await t.testDb.db
+      .selectFrom('image_variant_jobs')
+      .select('original_key')
+      .where('original_key', '=', pendingKey)
+      .execute();
+    expect(jobs).toEqual([]);
+  });
+
   it('never upscales: a picture narrower than 320 px has no variants', async () => {
     const small = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#000' } })
       .webp()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { releaseImageVariants } from '../../shared/image-variants.ts';
 import { authedProcedure } from '../../trpc.ts';
 import { loadEditableUser } from '../profiles.ts';
 import { updateUser } from '../queries.ts';
@@ -20,11 +21,14 @@ export const deleteUserProcedure = authedProcedure
   .output(z.void())
   .mutation(async ({ ctx, input }) => {
     const target = await loadEditableUser(ctx, input.slug);
-    await ctx.db.transaction().execute(async (tx) => {
-      // The picture goes with the account (nothing can show or restore it); posts and files stay.
+    const unused = await ctx.db.transaction().execute(async (tx) => {
+      // The picture and its variants go with the account (nothing can show or restore them); posts and
+      // files stay.
       await updateUser(tx, target.id, { is_deleted: true, is_active: false, profile_pic: null });
       await revokeAllRefreshTokens(tx, target.id);
+      const picture = target.profile_pic;
+      return picture ? [picture, ...(await releaseImageVariants(tx, [picture]))] : [];
     });
-    // Only once the row no longer names it: a failed delete never leaves a row pointing at nothing.
-    if (target.profile_pic) await ctx.services.storage.delete(target.profile_pic);
+    // Only once the row no longer names them: a failed delete never leaves a row pointing at nothing.
+    for (const key of unused) await ctx.services.storage.delete(key);
   });
