@@ -1,6 +1,7 @@
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
 import { recordEvents } from '../shared/events.ts';
+import { startPassLoop } from '../shared/pass-loop.ts';
 import type { Storage } from '../shared/storage.ts';
 import { deleteUnusedThumbnails, keepStateBeforeChange, recordRevisions } from './revisions.ts';
 import { claimDuePosts, hasDuePost, publishScheduledPosts } from './schedule-queries.ts';
@@ -84,44 +85,16 @@ export interface PublishScheduler {
   stop(): Promise<void>;
 }
 
-/** How often a failing scheduler repeats its error in the log. */
-const ERROR_LOG_INTERVAL_MS = 60_000;
-
 /** Starts the loop: a first pass at once (catching up after downtime), then one every `intervalMs`. */
 export function startPublishScheduler(opts: PublishSchedulerOptions): PublishScheduler {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> | undefined;
-  let lastErrorLoggedAt = 0;
-
-  const run = async () => {
-    try {
+  return startPassLoop({
+    intervalMs: opts.intervalMs,
+    log: opts.log,
+    failure: 'scheduled publishing failed; retrying every pass',
+    failed: undefined,
+    pass: async () => {
       const ids = await publishDuePosts(opts);
       if (ids.length > 0) opts.log.info({ count: ids.length, ids }, 'published scheduled posts');
-      lastErrorLoggedAt = 0;
-    } catch (error) {
-      if (stopped) return;
-      if (Date.now() - lastErrorLoggedAt >= ERROR_LOG_INTERVAL_MS) {
-        lastErrorLoggedAt = Date.now();
-        opts.log.error({ err: error }, 'scheduled publishing failed; retrying every pass');
-      }
-    }
-  };
-  const loop = () => {
-    timer = undefined;
-    if (stopped) return;
-    pass = run().finally(() => {
-      pass = undefined;
-      if (!stopped) timer = setTimeout(loop, opts.intervalMs);
-    });
-  };
-  timer = setTimeout(loop, 0);
-
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await pass;
     },
-  };
+  });
 }

@@ -2,6 +2,7 @@ import type { Database } from '@lectern/db';
 import { type Kysely, sql } from 'kysely';
 import type { ImageVariant } from './image-variant-schema.ts';
 import { extensionOf, type ImageFormat, isImageFormat, renderVariants } from './images.ts';
+import { startPassLoop } from './pass-loop.ts';
 import type { Storage } from './storage.ts';
 
 /*
@@ -249,20 +250,16 @@ export interface ImageVariantWorker {
   stop(): Promise<void>;
 }
 
-/** How often a failing worker repeats its error in the log. */
-const ERROR_LOG_INTERVAL_MS = 60_000;
-
 /** Starts the loop: a pass at once, then one `intervalMs` after each pass ends. */
 export function startImageVariantWorker(
   opts: VariantWorkerOptions & { intervalMs: number; log: VariantWorkerLog },
 ): ImageVariantWorker {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<VariantJobOutcome[]> | undefined;
-  let lastErrorLoggedAt = 0;
-
-  const run = async (): Promise<VariantJobOutcome[]> => {
-    try {
+  return startPassLoop({
+    intervalMs: opts.intervalMs,
+    log: opts.log,
+    failure: 'image variant worker failed; retrying every pass',
+    failed: [],
+    pass: async () => {
       const outcomes = await runImageVariantJobs(opts);
       for (const outcome of outcomes) {
         if (outcome.kind === 'done')
@@ -276,37 +273,7 @@ export function startImageVariantWorker(
             'image variants failed; retried after the lease while attempts remain',
           );
       }
-      lastErrorLoggedAt = 0;
       return outcomes;
-    } catch (error) {
-      if (!stopped && Date.now() - lastErrorLoggedAt >= ERROR_LOG_INTERVAL_MS) {
-        lastErrorLoggedAt = Date.now();
-        opts.log.error({ err: error }, 'image variant worker failed; retrying every pass');
-      }
-      return [];
-    }
-  };
-  const runOnce = () => {
-    pass ??= run().finally(() => {
-      pass = undefined;
-    });
-    return pass;
-  };
-  const loop = () => {
-    timer = undefined;
-    if (stopped) return;
-    void runOnce().finally(() => {
-      if (!stopped) timer = setTimeout(loop, opts.intervalMs);
-    });
-  };
-  timer = setTimeout(loop, 0);
-
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await pass;
     },
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import type { Database } from '@lectern/db';
 import type { Kysely } from 'kysely';
+import { startPassLoop } from '../shared/pass-loop.ts';
 import {
   type ClaimedDelivery,
   claimDueDeliveries,
@@ -198,10 +199,7 @@ export interface WebhookWorker {
 /** How often each process trims the delivery log. */
 const PURGE_INTERVAL_MS = 3_600_000;
 
-/** How often a failing worker repeats its error in the log. */
-const ERROR_LOG_INTERVAL_MS = 60_000;
-
-/** Starts the loop: a first pass at once (catching up after downtime), then one every `intervalMs`. */
+/** Starts the loop (shared/pass-loop.ts), trimming the delivery log once an hour. */
 export function startWebhookWorker(
   opts: WebhookDeliveryOptions & {
     intervalMs: number;
@@ -210,14 +208,13 @@ export function startWebhookWorker(
     log: WebhookWorkerLog;
   },
 ): WebhookWorker {
-  let stopped = false;
   let lastPurgeAt = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> | undefined;
-  let lastErrorLoggedAt = 0;
-
-  const run = async () => {
-    try {
+  return startPassLoop({
+    intervalMs: opts.intervalMs,
+    log: opts.log,
+    failure: 'webhook delivery failed; retrying every pass',
+    failed: undefined,
+    pass: async (stopped) => {
       if (opts.retentionDays && Date.now() - lastPurgeAt >= PURGE_INTERVAL_MS) {
         lastPurgeAt = Date.now();
         const removed = await purgeFinishedDeliveries(opts.db, {
@@ -227,34 +224,10 @@ export function startWebhookWorker(
         });
         if (removed > 0) opts.log.info({ removed }, 'webhook delivery log trimmed');
       }
-      const result = await deliverDueWebhooks(opts, opts.log, () => stopped);
+      const result = await deliverDueWebhooks(opts, opts.log, stopped);
       if (result.succeeded + result.retrying + result.failed > 0) {
         opts.log.info({ ...result }, 'webhook deliveries sent');
       }
-      lastErrorLoggedAt = 0;
-    } catch (error) {
-      if (stopped) return;
-      if (Date.now() - lastErrorLoggedAt >= ERROR_LOG_INTERVAL_MS) {
-        lastErrorLoggedAt = Date.now();
-        opts.log.error({ err: error }, 'webhook delivery failed; retrying every pass');
-      }
-    }
-  };
-  const loop = () => {
-    timer = undefined;
-    if (stopped) return;
-    pass = run().finally(() => {
-      pass = undefined;
-      if (!stopped) timer = setTimeout(loop, opts.intervalMs);
-    });
-  };
-  timer = setTimeout(loop, 0);
-
-  return {
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await pass;
     },
-  };
+  });
 }
