@@ -36,3 +36,13 @@ export function pageSearch(search: Record<string, unknown>): { page?: number; pa
     ...(size !== 20 ? { page_size: size } : {}),
   };
 }
+
+/** The search update that moves a paged table to `page` (page 1 is the URL without it). */
+export const toPage =
+  (page: number) =>
+  <S extends object>(prev: S) => ({ ...prev, page: page > 1 ? page : undefined });
+
+/** The search update that changes a paged table's page size (back to page 1; 20 is the default). */
+export const toPageSize =
+  (size: number) =>
+  <S extends object>(prev: S) => ({ ...prev, page: undefined, page_size: size === 20 ? undefined : size });

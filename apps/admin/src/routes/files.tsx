@@ -28,7 +28,7 @@ import { Empty, ErrorAlert, Loading } from '../components/States.tsx';
 import { deleteFile, fileKeys, filesQuery, type GalleryFile, uploadFile } from '../features/files/queries.ts';
 import { describeError } from '../lib/errors.ts';
 import { formatBytes, formatDate } from '../lib/format.ts';
-import { optionalText, pageSearch } from '../lib/search.ts';
+import { optionalText, pageSearch, toPage, toPageSize } from '../lib/search.ts';
 import { appRoute } from './layout.tsx';
 
 export const filesRoute = createRoute({
@@ -153,12 +153,8 @@ function FilesScreen() {
               count={files.data.count}
               page={page}
               pageSize={pageSize}
-              onPage={(p) => navigate({ search: (prev) => ({ ...prev, page: p > 1 ? p : undefined }) })}
-              onPageSize={(size) =>
-                navigate({
-                  search: (prev) => ({ ...prev, page: undefined, page_size: size === 20 ? undefined : size }),
-                })
-              }
+              onPage={(p) => navigate({ search: toPage(p) })}
+              onPageSize={(size) => navigate({ search: toPageSize(size) })}
             />
           </Stack>
         )

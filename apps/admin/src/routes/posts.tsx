@@ -28,7 +28,7 @@ import {
 } from '../features/posts/queries.ts';
 import { ScheduleBadge } from '../features/posts/ScheduleBadge.tsx';
 import { formatDate } from '../lib/format.ts';
-import { oneOf, optionalText, pageSearch } from '../lib/search.ts';
+import { oneOf, optionalText, pageSearch, toPage, toPageSize } from '../lib/search.ts';
 import { appRoute } from './layout.tsx';
 
 export interface PostsSearch {
@@ -293,14 +293,8 @@ function PostsScreen() {
               count={posts.data.count}
               page={params.page}
               pageSize={params.pageSize}
-              onPage={(page) =>
-                navigate({ search: (prev) => ({ ...prev, page: page > 1 ? page : undefined }) })
-              }
-              onPageSize={(size) =>
-                navigate({
-                  search: (prev) => ({ ...prev, page: undefined, page_size: size === 20 ? undefined : size }),
-                })
-              }
+              onPage={(page) => navigate({ search: toPage(page) })}
+              onPageSize={(size) => navigate({ search: toPageSize(size) })}
             />
           </Stack>
         )

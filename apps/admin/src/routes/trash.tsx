@@ -7,7 +7,7 @@ import { Empty, ErrorAlert, Loading } from '../components/States.tsx';
 import { postKeys, restorePost, trashQuery } from '../features/posts/queries.ts';
 import { describeError } from '../lib/errors.ts';
 import { formatDate } from '../lib/format.ts';
-import { pageSearch } from '../lib/search.ts';
+import { pageSearch, toPage, toPageSize } from '../lib/search.ts';
 import { appRoute } from './layout.tsx';
 
 export const trashRoute = createRoute({
@@ -101,10 +101,8 @@ function TrashScreen() {
               count={trash.data.count}
               page={page}
               pageSize={pageSize}
-              onPage={(p) => navigate({ search: (prev) => ({ ...prev, page: p > 1 ? p : undefined }) })}
-              onPageSize={(size) =>
-                navigate({ search: { page: undefined, page_size: size === 20 ? undefined : size } })
-              }
+              onPage={(p) => navigate({ search: toPage(p) })}
+              onPageSize={(size) => navigate({ search: toPageSize(size) })}
             />
           </Stack>
         )

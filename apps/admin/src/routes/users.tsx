@@ -7,7 +7,7 @@ import { Pager } from '../components/Pager.tsx';
 import { Empty, ErrorAlert, Loading } from '../components/States.tsx';
 import { usersQuery } from '../features/users/queries.ts';
 import { formatDate } from '../lib/format.ts';
-import { optionalBool, optionalText, pageSearch } from '../lib/search.ts';
+import { optionalBool, optionalText, pageSearch, toPage, toPageSize } from '../lib/search.ts';
 import { appRoute } from './layout.tsx';
 
 export interface UsersSearch {
@@ -138,12 +138,8 @@ function UsersScreen() {
               count={users.data.count}
               page={page}
               pageSize={pageSize}
-              onPage={(p) => navigate({ search: (prev) => ({ ...prev, page: p > 1 ? p : undefined }) })}
-              onPageSize={(size) =>
-                navigate({
-                  search: (prev) => ({ ...prev, page: undefined, page_size: size === 20 ? undefined : size }),
-                })
-              }
+              onPage={(p) => navigate({ search: toPage(p) })}
+              onPageSize={(size) => navigate({ search: toPageSize(size) })}
             />
           </Stack>
         )

@@ -25,7 +25,7 @@ import { Empty, ErrorAlert, Loading } from '../../components/States.tsx';
 import { describeError, fieldErrors } from '../../lib/errors.ts';
 import { formatDate } from '../../lib/format.ts';
 import type { LecternError } from '../../lib/sdk.ts';
-import { oneOf } from '../../lib/search.ts';
+import { oneOf, toPage, toPageSize } from '../../lib/search.ts';
 import {
   type ContentKey,
   type CreatedContentKey,
@@ -174,12 +174,8 @@ export default function ContentKeysScreen() {
               count={keys.data.count}
               page={page}
               pageSize={pageSize}
-              onPage={(p) => navigate({ search: (prev) => ({ ...prev, page: p > 1 ? p : undefined }) })}
-              onPageSize={(size) =>
-                navigate({
-                  search: (prev) => ({ ...prev, page: undefined, page_size: size === 20 ? undefined : size }),
-                })
-              }
+              onPage={(p) => navigate({ search: toPage(p) })}
+              onPageSize={(size) => navigate({ search: toPageSize(size) })}
             />
           </Stack>
         )

@@ -23,7 +23,7 @@ import { ShownOnce } from '../../components/ShownOnce.tsx';
 import { Empty, ErrorAlert, Loading } from '../../components/States.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatDate } from '../../lib/format.ts';
-import { oneOf, positiveInt } from '../../lib/search.ts';
+import { oneOf, positiveInt, toPage, toPageSize } from '../../lib/search.ts';
 import { currentUser } from '../auth/session.ts';
 import {
   DELIVERY_STATUSES,
@@ -378,12 +378,8 @@ function DeliveryLog({ hook }: { hook: Webhook }) {
               count={deliveries.data.count}
               page={page}
               pageSize={pageSize}
-              onPage={(p) => navigate({ search: (prev) => ({ ...prev, page: p > 1 ? p : undefined }) })}
-              onPageSize={(size) =>
-                navigate({
-                  search: (prev) => ({ ...prev, page: undefined, page_size: size === 20 ? undefined : size }),
-                })
-              }
+              onPage={(p) => navigate({ search: toPage(p) })}
+              onPageSize={(size) => navigate({ search: toPageSize(size) })}
             />
           </Stack>
         )

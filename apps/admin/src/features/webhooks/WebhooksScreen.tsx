@@ -6,6 +6,7 @@ import { Pager } from '../../components/Pager.tsx';
 import { ShownOnce } from '../../components/ShownOnce.tsx';
 import { Empty, ErrorAlert, Loading } from '../../components/States.tsx';
 import { formatDate } from '../../lib/format.ts';
+import { toPage, toPageSize } from '../../lib/search.ts';
 import { currentUser } from '../auth/session.ts';
 import { createWebhook, type WebhookWithSecret, webhookKeys, webhooksQuery } from './queries.ts';
 import { WebhookForm } from './WebhookForm.tsx';
@@ -109,12 +110,8 @@ export default function WebhooksScreen() {
               count={hooks.data.count}
               page={page}
               pageSize={pageSize}
-              onPage={(p) => navigate({ search: (prev) => ({ ...prev, page: p > 1 ? p : undefined }) })}
-              onPageSize={(size) =>
-                navigate({
-                  search: (prev) => ({ ...prev, page: undefined, page_size: size === 20 ? undefined : size }),
-                })
-              }
+              onPage={(p) => navigate({ search: toPage(p) })}
+              onPageSize={(size) => navigate({ search: toPageSize(size) })}
             />
           </Stack>
         )
