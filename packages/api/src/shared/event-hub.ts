@@ -1,30 +1,9 @@
-import {
-  type ContentEventRow,
-  type ContentEventType,
-  type Database,
-  EVENTS_CHANNEL,
-  type NotificationSource,
-} from '@lectern/db';
+import { type ContentEventRow, type Database, EVENTS_CHANNEL, type NotificationSource } from '@lectern/db';
 import { type Kysely, sql } from 'kysely';
 import { LecternError } from '../errors.ts';
+import { CONTENT_EVENT_TYPES } from './events.ts';
 
-/**
- * The kinds of change, as subscribers see them: the `content_events.type` values (a new one in the
- * database's type fails to compile where rows become events, so this list cannot fall behind).
- */
-export const CONTENT_EVENT_TYPES = [
-  'post.created',
-  'post.updated',
-  'post.published',
-  'post.unpublished',
-  'post.deleted',
-  'post.restored',
-  'category.created',
-  'category.updated',
-  'category.deleted',
-  'file.created',
-  'file.deleted',
-] as const satisfies readonly ContentEventType[];
+export { CONTENT_EVENT_TYPES };
 
 export type ContentEventKind = (typeof CONTENT_EVENT_TYPES)[number];
 

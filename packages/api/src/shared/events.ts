@@ -3,6 +3,25 @@ import { type Kysely, sql } from 'kysely';
 
 export type { ContentEventType };
 
+/**
+ * Every kind of content change: the `content_events.type` values (a new one in the database's type
+ * fails to compile here, so this list cannot fall behind). Subscribers and webhook endpoints choose
+ * from it.
+ */
+export const CONTENT_EVENT_TYPES = [
+  'post.created',
+  'post.updated',
+  'post.published',
+  'post.unpublished',
+  'post.deleted',
+  'post.restored',
+  'category.created',
+  'category.updated',
+  'category.deleted',
+  'file.created',
+  'file.deleted',
+] as const satisfies readonly ContentEventType[];
+
 /** A content change, as recorded: who may see it is decided here, once, for every reader. */
 export interface ContentEventInput {
   type: ContentEventType;

@@ -1,25 +1,13 @@
-import type { ContentEventType } from '@lectern/db';
 import { z } from 'zod';
+import { CONTENT_EVENT_TYPES } from '../shared/events.ts';
 import { pageOf, pageParams } from '../shared/pagination.ts';
 import { queryInt, userRef } from '../shared/schemas.ts';
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_DESCRIPTION_LENGTH = 255;
 
-/** The events an endpoint may ask for: every content event (packages/db/src/types.ts). */
-export const WEBHOOK_EVENTS = [
-  'post.created',
-  'post.updated',
-  'post.published',
-  'post.unpublished',
-  'post.deleted',
-  'post.restored',
-  'category.created',
-  'category.updated',
-  'category.deleted',
-  'file.created',
-  'file.deleted',
-] as const satisfies readonly ContentEventType[];
+/** The events an endpoint may ask for: every content event. */
+export const WEBHOOK_EVENTS = CONTENT_EVENT_TYPES;
 
 export const DELIVERY_STATUSES = ['pending', 'delivering', 'succeeded', 'failed'] as const;
 
