@@ -9,27 +9,17 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startMoto } from '@lectern/api/testing';
 import pg from 'pg';
+import { freePort } from './processes.ts';
 
 const MB = 1024 * 1024;
 const sizeMb = Number(process.argv[2] ?? 100);
 const serverDir = path.resolve(import.meta.dirname, '../../apps/server');
 const ADMIN = { email: 'bench@example.com', password: 'Bench-upload-rss-0123456789' };
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
 
 async function memory(pid: number): Promise<{ rss: number; hwm: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
