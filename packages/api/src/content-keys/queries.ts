@@ -1,6 +1,7 @@
 import type { Database } from '@lectern/db';
 import { type Kysely, sql } from 'kysely';
 import type { UserRef } from '../shared/schemas.ts';
+import { withCreatedBy } from '../shared/sql.ts';
 
 export interface ContentKeyRecord {
   id: number;
@@ -32,12 +33,7 @@ function keyQuery(db: Kysely<Database>) {
 type KeyRow = Awaited<ReturnType<ReturnType<typeof keyQuery>['executeTakeFirstOrThrow']>>;
 
 function toRecord(row: KeyRow): ContentKeyRecord {
-  const { creator_id, creator_username, creator_slug, ...rest } = row;
-  const created_by =
-    creator_id !== null && creator_username !== null && creator_slug !== null
-      ? { id: creator_id, username: creator_username, slug: creator_slug }
-      : null;
-  return { ...rest, created_by };
+  return withCreatedBy(row);
 }
 
 export async function insertContentKey(

@@ -1,6 +1,7 @@
 import type { ContentEventType, Database, WebhookDeliveryStatus } from '@lectern/db';
 import { type Kysely, sql } from 'kysely';
 import type { UserRef } from '../shared/schemas.ts';
+import { withCreatedBy } from '../shared/sql.ts';
 
 /*
  * Webhook endpoints and the delivery queue (migration 0050). The worker's conditions match the partial
@@ -41,12 +42,7 @@ function webhookQuery(db: Kysely<Database>) {
 type WebhookQueryRow = Awaited<ReturnType<ReturnType<typeof webhookQuery>['executeTakeFirstOrThrow']>>;
 
 function toRecord(row: WebhookQueryRow): WebhookRecord {
-  const { creator_id, creator_username, creator_slug, ...rest } = row;
-  const created_by =
-    creator_id !== null && creator_username !== null && creator_slug !== null
-      ? { id: creator_id, username: creator_username, slug: creator_slug }
-      : null;
-  return { ...rest, created_by };
+  return withCreatedBy(row);
 }
 
 export async function insertWebhook(
