@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 import { authenticateContentKey, isContentKey } from './content-keys/index.ts';
 import type { Context, ContextDeps, RequestInfo } from './context.ts';
 import { verifyAccessToken } from './shared/jwt.ts';
@@ -24,12 +23,10 @@ export async function createContext(
       contentKey = await authenticateContentKey(deps.db, token);
       tokenRejected = contentKey === null;
     } else {
-      const userId = token ? await verifyAccessToken(deps.config.jwtSecret, token) : null;
-      user = userId === null ? null : ((await findActiveUserById(deps.db, userId)) ?? null);
+      const verified = token ? verifyAccessToken(deps.config.jwtSecret, token) : null;
+      user = verified === null ? null : ((await findActiveUserById(deps.db, verified.userId)) ?? null);
       tokenRejected = user === null;
-      // Verified just above, so its claims can be read as they are.
-      const exp = user && token ? decodeJwt(token).exp : undefined;
-      if (exp !== undefined) credentialExpiresAt = exp * 1000;
+      if (user && verified) credentialExpiresAt = verified.expiresAt;
     }
   } else if (req.contentKey !== undefined) {
     contentKey = await authenticateContentKey(deps.db, req.contentKey);

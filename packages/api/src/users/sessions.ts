@@ -68,7 +68,7 @@ export async function rotateRefreshToken(
   token: string,
 ): Promise<RefreshOutcome> {
   const isActiveUser = async (id: number) => (await findActiveUserById(db, id)) !== undefined;
-  const userId = await verifyRefreshToken(policy.secret, token);
+  const userId = verifyRefreshToken(policy.secret, token);
   if (userId === null) return refused();
   const tokenHash = hashToken(token);
   if (!policy.rotation) {
@@ -96,7 +96,7 @@ export async function revokeRefreshToken(
   token: string,
   userId: number,
 ): Promise<boolean> {
-  if ((await verifyRefreshToken(secret, token)) !== userId) return false;
+  if (verifyRefreshToken(secret, token) !== userId) return false;
   const familyId = await findRefreshTokenFamily(db, hashToken(token), userId);
   if (familyId === undefined) return false;
   await revokeRefreshTokens(db, { familyId });
