@@ -12,6 +12,7 @@ import * as m0033 from './0033_content_events.ts';
 import * as m0040 from './0040_image_variants.ts';
 import * as m0041 from './0041_event_notify.ts';
 import * as m0050 from './0050_webhooks.ts';
+import * as m0060 from './0060_post_ranking.ts';
 
 /** Every migration, in order. A new file is added here with the next number; names never change. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0040_image_variants': m0040,
   '0041_event_notify': m0041,
   '0050_webhooks': m0050,
+  '0060_post_ranking': m0060,
 };

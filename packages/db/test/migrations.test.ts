@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../migrations/index.ts';
 import { migrateToLatest, migrationNames, migrationStatus } from '../src/index.ts';
 import { openEmptyDb, type TestDb } from '../src/testing.ts';
 
@@ -78,6 +79,68 @@ describe('migration status', () => {
       expect((await migrationStatus(empty.db)).unknown).toEqual(['9999_from_the_future']);
     } finally {
       await empty.close();
+    }
+  });
+});
+
+describe('0060_post_ranking', () => {
+  it('dates published posts written without a date, then refuses such rows, and keeps rank_vector in step', async () => {
+    const db = await openEmptyDb();
+    try {
+      const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0060'));
+      const upTo0050 = new Migrator({
+        db: db.db as unknown as Kysely<unknown>,
+        provider: { getMigrations: async () => before },
+        migrationTableName: 'lectern_migrations',
+        migrationLockTableName: 'lectern_migrations_lock',
+      });
+      expect((await upTo0050.migrateToLatest()).error).toBeUndefined();
+      const { id: author } = await db.db
+        .insertInto('users')
+        .values({ username: 'w', slug: 'w-1', email: 'w@example.com', password_hash: 'x' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // Written by a script that set the flag but not the date: the old schema allowed it.
+      await db.db
+        .insertInto('posts')
+        .values({
+          author_id: author,
+          title: 'Undated',
+          slug: 'undated',
+          is_published: true,
+          updated_at: sql<Date>`'2026-05-05T05:05:05Z'::timestamptz`,
+        })
+        .execute();
+
+      expect(await migrateToLatest(db.db)).toEqual(['0060_post_ranking']);
+      const row = await db.db
+        .selectFrom('posts')
+        .select(['published_at', sql<string>`rank_vector::text`.as('rank')])
+        .where('slug', '=', 'undated')
+        .executeTakeFirstOrThrow();
+      expect(row.published_at?.toISOString()).toBe('2026-05-05T05:05:05.000Z');
+      expect(row.rank).toBe("'undat':1A");
+
+      await expect(
+        db.db
+          .insertInto('posts')
+          .values({ author_id: author, title: 'Bad', slug: 'bad', is_published: true })
+          .execute(),
+      ).rejects.toThrow(/posts_published_dated/);
+      // The ranking vector follows the title and the excerpt, not the body.
+      await db.db
+        .updateTable('posts')
+        .set({ title: 'Rockets', excerpt: 'about gardens', body: '<p>pepper</p>' })
+        .where('slug', '=', 'undated')
+        .execute();
+      const changed = await db.db
+        .selectFrom('posts')
+        .select(sql<string>`rank_vector::text`.as('rank'))
+        .where('slug', '=', 'undated')
+        .executeTakeFirstOrThrow();
+      expect(changed.rank).toBe("'garden':3B 'rocket':1A");
+    } finally {
+      await db.close();
     }
   });
 });
