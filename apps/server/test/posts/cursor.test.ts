@@ -150,6 +150,27 @@ describe('post list: keyset pagination', () => {
     // Filters carry: published only, a content-less author filter.
     const published = (await list('is_published=true&ordering=title&page_size=100', alice)).results;
     expect(await walk('is_published=true&ordering=title', alice, 5)).toEqual(published.map((p) => p.slug));
+    // The publication-date orders with a published/draft filter (the undated branch is skipped or
+    // narrowed to the viewer's own drafts), for staff and for an author.
+    for (const user of [staff, alice]) {
+      for (const query of [
+        'is_published=true&ordering=-published_at',
+        'is_published=true&ordering=published_at',
+        'is_published=false&ordering=-published_at',
+        'is_published=false&ordering=published_at',
+      ]) {
+        const all = (await list(`${query}&page_size=100`, user)).results.map((p) => p.slug);
+        expect(all.length, query).toBeGreaterThan(2);
+        expect(await walk(query, user, 2), query).toEqual(all);
+      }
+    }
+    // An author never walks into someone else's drafts.
+    const aliceView = await walk('ordering=-published_at', alice, 2);
+    const bobDraft = (await list('ordering=title&page_size=100', staff)).results.find(
+      (p) => p.title === 'Bob draft',
+    );
+    expect(bobDraft).toBeDefined();
+    expect(aliceView).not.toContain(bobDraft?.slug);
   });
 
   it('gives next links that carry the cursor and the filters, and a next_cursor on numbered pages too', async () => {
@@ -185,6 +206,17 @@ describe('post list: keyset pagination', () => {
     expect(after).toEqual(before);
     const shifted = (await list('page_size=5&page=2', staff)).results.map((p) => p.slug);
     expect(shifted).not.toEqual(before.slice(0, 5));
+    // The walk keeps the count it started with (carried by the cursor, not counted again); a page
+    // without a cursor counts afresh.
+    const continued = await list(`page_size=5&cursor=${encodeURIComponent(first.next_cursor ?? '')}`, staff);
+    expect(continued.count).toBe(first.count);
+    expect((await list('page_size=5', staff)).count).toBe(first.count + 2);
+    // A cursor issued before counts were carried (no `c`) is still honoured, and counts.
+    const key = JSON.parse(Buffer.from(first.next_cursor ?? '', 'base64url').toString());
+    const legacy = Buffer.from(JSON.stringify({ o: key.o, k: key.k })).toString('base64url');
+    const fromLegacy = await list(`page_size=5&cursor=${legacy}`, staff);
+    expect(fromLegacy.results).toEqual(continued.results);
+    expect(fromLegacy.count).toBe(first.count + 2);
   });
 
   it('refuses a bad cursor with a 400 on `cursor`, never a 500', async () => {
@@ -198,6 +230,8 @@ describe('post list: keyset pagination', () => {
       forge({ o: '-created_at', k: ["2026-01-01T00:00:00'; drop table posts; --", 1] }),
       forge({ o: 'rank', k: [true, 'NaN', '2026-01-01T00:00:00+00:00', 1] }),
       forge({ o: 'nope', k: [] }),
+      forge({ o: 'title', k: ['x', 1], c: -1 }),
+      forge({ o: 'title', k: ['x', 1], c: 'many' }),
       `${'A'.repeat(2001)}`,
     ];
     for (const cursor of bad) {
@@ -223,7 +257,7 @@ describe('post list: keyset pagination', () => {
     expect(both.json().cursor[0]).toMatch(/either page or cursor/);
   });
 
-  it('costs the same statements as a numbered page', async () => {
+  it('costs the same statements as a numbered page, without counting again', async () => {
     const statements = async (query: string) => {
       t.testDb.queries.length = 0;
       const res = await t.app.inject({ url: `/api/posts/?${query}`, headers: bearer(alice.token) });
@@ -236,8 +270,13 @@ describe('post list: keyset pagination', () => {
       `page_size=6&ordering=-published_at&cursor=${encodeURIComponent(first.body.next_cursor ?? '')}`,
     );
     expect(keyed.body.results).toEqual(paged.body.results);
+    expect(keyed.body.count).toBe(paged.body.count);
     expect(keyed.statements.length, keyed.statements.join('\n')).toBe(paged.statements.length);
     expect(keyed.statements.length).toBeLessThanOrEqual(5);
+    // The count rides in the page's statement on a numbered page and is not run after a cursor.
+    const counting = (list: string[]) => list.filter((statement) => /count\(\*\)/.test(statement)).length;
+    expect(counting(paged.statements), paged.statements.join('\n')).toBe(1);
+    expect(counting(keyed.statements), keyed.statements.join('\n')).toBe(0);
   });
 
   it('works as an infinite query on the typed door (tRPC cursor convention)', async () => {

@@ -255,6 +255,7 @@ describe('post list: a constant number of SQL statements whatever the page size'
           excerpt: `Body ${i} with rockets`,
           tags: ['bulk', `t${i % 5}`],
           is_published: i % 7 !== 0,
+          published_at: i % 7 !== 0 ? new Date(Date.UTC(2026, 0, 1, 0, i)) : null,
         })),
       )
       .returning('id')

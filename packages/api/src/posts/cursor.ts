@@ -9,21 +9,33 @@ import { type ListOrder, type SortKey, sortKeys } from './schemas.ts';
  * The cursor is opaque to clients: base64url of a small JSON object naming the order it belongs to.
  * It is decoded and type-checked here, never trusted: a cursor that does not parse, or that belongs to
  * another ordering, is a 400 on `cursor`.
+ *
+ * A cursor also carries the list's `count` as it was when the walk began (its first page): pages after
+ * a cursor do not count the list again — the count was the larger part of a deep page's cost — so the
+ * count a walk reports stays the one it started with (ask a page without a cursor for a fresh one).
+ * A client that edits it only changes the number it is told back.
  */
 
 const envelope = z.object({
   o: z.enum(Object.keys(sortKeys) as [ListOrder, ...ListOrder[]]),
   k: z.unknown(),
+  c: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
-export function encodeCursor(order: ListOrder, key: SortKey): string {
-  return Buffer.from(JSON.stringify({ o: order, k: key })).toString('base64url');
+export function encodeCursor(order: ListOrder, key: SortKey, count: number): string {
+  return Buffer.from(JSON.stringify({ o: order, k: key, c: count })).toString('base64url');
+}
+
+export interface DecodedCursor {
+  key: SortKey;
+  /** The list's count when the walk began; absent in cursors issued before counts were carried. */
+  count: number | undefined;
 }
 
 const invalid = () => fail.field('cursor', 'Invalid cursor.');
 
-/** The sort key a cursor carries, checked against the order of the list it is used on. */
-export function decodeCursor(cursor: string, order: ListOrder): SortKey {
+/** The sort key (and count) a cursor carries, checked against the order of the list it is used on. */
+export function decodeCursor(cursor: string, order: ListOrder): DecodedCursor {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -37,5 +49,5 @@ export function decodeCursor(cursor: string, order: ListOrder): SortKey {
   }
   const key = sortKeys[order].safeParse(outer.data.k);
   if (!key.success) throw invalid();
-  return key.data;
+  return { key: key.data, count: outer.data.c };
 }

@@ -36,7 +36,10 @@ export interface Viewer {
 }
 
 /** A post row with what its API shape needs from other tables. */
-export type PostRecord = Omit<PostRow, 'search_vector' | 'tag_keys'> & {
+/** A post's own columns, without those the database derives for searching and filtering. */
+export type StoredPost = Omit<PostRow, 'search_vector' | 'rank_vector' | 'tag_keys'>;
+
+export type PostRecord = StoredPost & {
   author: UserRef;
   categories: CategoryRef[];
   /** The thumbnail's variants (migration 0040), smallest first. */
@@ -150,10 +153,12 @@ function sortKeyOf(order: ListOrder, search: string | undefined) {
     case 'rank': {
       // Title matches first (the weight-A part of the vector matches the whole query), then rank:
       // ts_rank alone can put a body-only hit above a title hit for queries with `-excluded` words.
+      // Both read `rank_vector` (title + excerpt, kept in the row), not `search_vector`, which matched
+      // (title + whole body) but lives in TOAST: ranking 4,000 matches read 40,000 buffers (0060).
       const query = searchQuery(search ?? '');
       return [
-        sql`(ts_filter(posts.search_vector, '{a}') @@ ${query})`,
-        sql`ts_rank(posts.search_vector, ${query})`,
+        sql`(ts_filter(posts.rank_vector, '{a}') @@ ${query})`,
+        sql`ts_rank(posts.rank_vector, ${query})`,
         sql`posts.created_at`,
         sql`posts.id`,
       ];
@@ -161,31 +166,29 @@ function sortKeyOf(order: ListOrder, search: string | undefined) {
   }
 }
 
-function ordered<O>(
-  qb: SelectQueryBuilder<Database, 'posts' | 'users', O>,
+/** Orders by the list's sort key (plain SQL, so it fits any builder that has `posts` in scope). */
+function ordered<QB extends SelectQueryBuilder<Database, 'posts', object>>(
+  qb: QB,
   order: ListOrder,
   search?: string,
-) {
+): QB {
+  const by = (...terms: RawBuilder<unknown>[]) => terms.reduce<QB>((q, term) => q.orderBy(term) as QB, qb);
   switch (order) {
     case 'created_at':
-      return qb.orderBy('posts.created_at', 'asc').orderBy('posts.id', 'asc');
+      return by(sql`posts.created_at asc`, sql`posts.id asc`);
     case '-created_at':
-      return qb.orderBy('posts.created_at', 'desc').orderBy('posts.id', 'desc');
+      return by(sql`posts.created_at desc`, sql`posts.id desc`);
     case 'title':
-      return qb.orderBy('posts.title', 'asc').orderBy('posts.id', 'asc');
+      return by(sql`posts.title asc`, sql`posts.id asc`);
     case '-title':
-      return qb.orderBy('posts.title', 'desc').orderBy('posts.id', 'desc');
+      return by(sql`posts.title desc`, sql`posts.id desc`);
     case 'published_at':
-      return qb.orderBy(sql`posts.published_at asc nulls last`).orderBy('posts.id', 'asc');
+      return by(sql`posts.published_at asc nulls last`, sql`posts.id asc`);
     case '-published_at':
-      return qb.orderBy(sql`posts.published_at desc nulls last`).orderBy('posts.id', 'desc');
+      return by(sql`posts.published_at desc nulls last`, sql`posts.id desc`);
     case 'rank': {
       const [titleMatch, rank] = sortKeyOf('rank', search);
-      return qb
-        .orderBy(sql`${titleMatch}`, 'desc')
-        .orderBy(sql`${rank}`, 'desc')
-        .orderBy('posts.created_at', 'desc')
-        .orderBy('posts.id', 'desc');
+      return by(sql`${titleMatch} desc`, sql`${rank} desc`, sql`posts.created_at desc`, sql`posts.id desc`);
     }
   }
 }
@@ -204,24 +207,39 @@ const KEY_CASTS: Record<ListOrder, string[]> = {
 /**
  * Rows after `key` in the list's order: a row comparison, which the (key…, id) indexes answer as a range
  * scan. `published_at` sorts drafts (no date) last in both directions: after a dated key come the dated
- * rows past it, then every draft — two ranges of its index, so two branches (an OR of the two would be a
- * filter over every row skipped, not an index condition); after an undated key, drafts past its id.
+ * rows past it, then every undated draft — two ranges of its index, so two branches (an OR of the two
+ * would be a filter over every row skipped, not an index condition); after an undated key, undated
+ * drafts past its id. A published post always has a date (constraint `posts_published_dated`), so the
+ * undated rows a list shows are staff's whole set of drafts, a user's own drafts (read through the
+ * author's index, not by filtering everyone's drafts out of the undated range), or none at all.
  */
 function after(
   qb: PostQuery,
+  opts: Pick<PostListOptions, 'viewer' | 'filters'>,
   order: ListOrder,
-  search: string | undefined,
   key: SortKey,
 ): { range: PostQuery; drafts?: PostQuery } {
+  const search = opts.filters.search;
   const exprs = sortKeyOf(order, search);
   const values = key.map((value, i) => sql`cast(${value} as ${sql.raw(KEY_CASTS[order][i] ?? 'text')})`);
   const ascending = order === 'created_at' || order === 'title' || order === 'published_at';
   const op = sql.raw(ascending ? '>' : '<');
   if (order === 'published_at' || order === '-published_at') {
     const [date, id] = values as [RawBuilder<unknown>, RawBuilder<unknown>];
-    const drafts = qb.where(sql<boolean>`posts.published_at is null`);
-    if (key[0] === null) return { range: drafts.where(sql<boolean>`posts.id ${op} ${id}`) };
-    return { range: qb.where(sql<boolean>`(posts.published_at, posts.id) ${op} (${date}, ${id})`), drafts };
+    const { viewer, filters } = opts;
+    const undated = qb.where(sql<boolean>`posts.published_at is null`);
+    const drafts =
+      filters.isPublished === true || (!viewer.staff && viewer.id === null)
+        ? undefined
+        : viewer.staff || viewer.id === null
+          ? undated
+          : undated.where('posts.author_id', '=', viewer.id);
+    if (key[0] === null) {
+      // Past the dated rows: an empty range when this view has no undated rows.
+      return { range: (drafts ?? qb.where(sql<boolean>`false`)).where(sql<boolean>`posts.id ${op} ${id}`) };
+    }
+    const range = qb.where(sql<boolean>`(posts.published_at, posts.id) ${op} (${date}, ${id})`);
+    return drafts === undefined ? { range } : { range, drafts };
   }
   return { range: qb.where(sql<boolean>`(${sql.join(exprs)}) ${op} (${sql.join(values)})`) };
 }
@@ -229,28 +247,22 @@ function after(
 const countOf = (qb: PostQuery) => qb.select(sql<number>`count(*)::int`.as('count'));
 
 /**
- * The number of posts the list shows. For a non-staff viewer "published, or mine" is counted as
- * published posts plus the viewer's own drafts, in one statement: each half is an index-only scan of
- * a partial index, where the OR would read the whole table.
+ * The number of posts the list shows, as a one-row query. For a non-staff viewer "published, or mine"
+ * is counted as published posts plus the viewer's own drafts: each half is an index-only scan of a
+ * partial index, where the OR would read the whole table.
  */
-async function countVisible(db: Kysely<Database>, opts: PostListOptions): Promise<number> {
+function countQuery(db: Kysely<Database>, opts: PostListOptions) {
   const { viewer, filters } = opts;
   const ownId = viewer.id;
   if (viewer.staff || ownId === null || filters.isPublished !== undefined) {
-    const row = await countOf(
-      filtered(visibleTo(db.selectFrom('posts'), viewer), filters),
-    ).executeTakeFirstOrThrow();
-    return row.count;
+    return countOf(filtered(visibleTo(db.selectFrom('posts'), viewer), filters));
   }
   const live = db.selectFrom('posts').where(sql<boolean>`not posts.is_deleted`);
   const published = countOf(filtered(live.where(sql<boolean>`posts.is_published`), filters));
   const ownDrafts = countOf(
     filtered(live.where(sql<boolean>`not posts.is_published`).where('posts.author_id', '=', ownId), filters),
   );
-  const row = await db
-    .selectNoFrom(sql<number>`(${published}) + (${ownDrafts})`.as('count'))
-    .executeTakeFirstOrThrow();
-  return row.count;
+  return db.selectNoFrom(sql<number>`(${published}) + (${ownDrafts})`.as('count'));
 }
 
 export interface PostListOptions {
@@ -261,6 +273,8 @@ export interface PostListOptions {
   offset: number;
   /** Keyset pagination: rows after this sort key (from a cursor) instead of `offset`. */
   after?: SortKey | undefined;
+  /** With `after`: the list's count the cursor carries (cursor.ts), reported instead of counting again. */
+  knownCount?: number | undefined;
 }
 
 export interface PostListPage {
@@ -271,24 +285,24 @@ export interface PostListPage {
 }
 
 /**
- * One page of the post list and the total count: two statements, by page number (offset) or after a
- * cursor's key. One row more than the page is read, to know whether a next key exists.
+ * One page of the post list and the total count, by page number (offset) or after a cursor's key, in
+ * one statement: the count rides along as an uncorrelated subquery (computed once) in each row of the
+ * page — one round trip instead of two. Only an empty page (an empty list, a page past the end) asks
+ * for the count on its own; a cursor that carries the count (cursor.ts) is not counted again. One row
+ * more than the page is read, to know whether a next key exists.
  */
 export async function listPosts(db: Kysely<Database>, opts: PostListOptions): Promise<PostListPage> {
   const search = opts.filters.search;
   const order = listOrder(opts.ordering, search);
   const base = filtered(visibleTo(db.selectFrom('posts'), opts.viewer), opts.filters);
-  const count = await countVisible(db, opts);
-  if (count === 0 || opts.offset >= count) return { count, results: [], nextKey: null };
+  const knownCount = opts.after !== undefined ? opts.knownCount : undefined;
   // Deferred join: order and skip over narrow rows first, then read the columns and relations of the
   // page's rows only. Selected in one pass, a deep page (offset 4,000) fetched, sorted (spilling to
   // disk) and gave categories to every skipped row. Still one statement. One row more than the page
-  // tells whether a next key exists.
-  const idsOf = (qb: PostQuery) =>
-    ordered(qb.innerJoin('users', 'users.id', 'posts.author_id').select('posts.id'), order, search).limit(
-      opts.limit + 1,
-    );
-  const { range, drafts } = opts.after ? after(base, order, search, opts.after) : { range: base };
+  // tells whether a next key exists. The ids come from `posts` alone: joining the author there (the
+  // foreign key already guarantees one) turned the index-only scan into a heap read per skipped row.
+  const idsOf = (qb: PostQuery) => ordered(qb.select('posts.id'), order, search).limit(opts.limit + 1);
+  const { range, drafts } = opts.after ? after(base, opts, order, opts.after) : { range: base };
   const pageIds =
     drafts === undefined
       ? idsOf(range).offset(opts.after ? 0 : opts.offset)
@@ -299,16 +313,26 @@ export async function listPosts(db: Kysely<Database>, opts: PostListOptions): Pr
   const rows = await ordered(
     withRelations(db.selectFrom('posts').select(summaryColumns))
       .select(sql<SortKey>`json_build_array(${sql.join(sortKeyOf(order, search))})`.as('sort_key'))
+      .select(
+        knownCount === undefined
+          ? sql<number>`(${countQuery(db, opts)})`.as('total_count')
+          : sql<number>`${knownCount}::int`.as('total_count'),
+      )
       .where('posts.id', 'in', pageIds),
     order,
     search,
   )
     .limit(opts.limit + 1)
     .execute();
+  const first = rows[0];
+  if (first === undefined) {
+    const count = knownCount ?? (await countQuery(db, opts).executeTakeFirstOrThrow()).count;
+    return { count, results: [], nextKey: null };
+  }
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
-  const results = page.map(({ sort_key: _, ...record }) => record);
-  return { count, results, nextKey: more ? (page.at(-1)?.sort_key ?? null) : null };
+  const results = page.map(({ sort_key: _, total_count: __, ...record }) => record);
+  return { count: first.total_count, results, nextKey: more ? (page.at(-1)?.sort_key ?? null) : null };
 }
 
 /** One page of the trash (deleted posts, most recently deleted first): two statements. */
@@ -354,10 +378,7 @@ export async function findPostAccess(
 }
 
 /** The bare row, locked for the rest of the transaction (an update or delete follows). */
-export async function lockPostBySlug(
-  db: Kysely<Database>,
-  slug: string,
-): Promise<Omit<PostRow, 'search_vector' | 'tag_keys'> | undefined> {
+export async function lockPostBySlug(db: Kysely<Database>, slug: string): Promise<StoredPost | undefined> {
   return db
     .selectFrom('posts')
     .select([...summaryColumns, 'posts.body'])

@@ -61,6 +61,7 @@ function postListCacheKey(options: PostListOptions): string {
     options.limit,
     options.offset,
     options.after ?? null,
+    options.knownCount ?? null,
   ]);
 }
 

@@ -52,7 +52,8 @@ export const cursorParam = {
     .meta({
       description:
         'Keyset pagination: the `next_cursor` of the previous page (opaque). Pages after a cursor cost ' +
-        'the same at any depth and do not shift when posts are added. Not combined with `page`.',
+        'the same at any depth and do not shift when posts are added; their `count` is the one the ' +
+        "walk's first page reported (carried by the cursor, not counted again). Not combined with `page`.",
       override: { type: 'string', maxLength: 2000, anyOf: undefined },
     })
     .optional(),

@@ -40,6 +40,7 @@ export const listPostsProcedure = readerProcedure
       restPath: '/api/posts/',
       input,
       load: async ({ cursor, ...window }) => {
+        const decoded = cursor === undefined ? undefined : decodeCursor(cursor, order);
         const { nextKey, ...rest } = await listVisiblePosts(ctx, {
           viewer: user ? { id: user.id, staff: isStaff(user) } : { id: null, staff: false },
           filters: {
@@ -52,10 +53,11 @@ export const listPostsProcedure = readerProcedure
             scheduled: input.scheduled,
           },
           ordering: input.ordering,
-          after: cursor === undefined ? undefined : decodeCursor(cursor, order),
+          after: decoded?.key,
+          knownCount: decoded?.count,
           ...window,
         });
-        return { ...rest, nextCursor: nextKey ? encodeCursor(order, nextKey) : null };
+        return { ...rest, nextCursor: nextKey ? encodeCursor(order, nextKey, rest.count) : null };
       },
     });
     return {
