@@ -40,6 +40,11 @@ export interface BenchOptions {
   outDir: string;
   /** The PostgreSQL database of the main data set. */
   baseUrl: string;
+  /**
+   * Another checkout of Lectern (its root, with its own node_modules) to measure beside this one, cache
+   * off, in the same run on the same data: a before/after comparison that shares the machine's state.
+   */
+  baselineDir: string | undefined;
 }
 
 export function parseOptions(
@@ -67,6 +72,7 @@ export function parseOptions(
       'skip-explain': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       out: { type: 'string' },
+      baseline: { type: 'string' },
     },
   });
   const smoke = args.smoke === true;
@@ -111,6 +117,7 @@ export function parseOptions(
         ? path.join(os.tmpdir(), `lectern-bench-smoke-${process.pid}`)
         : path.join(BENCH_DIR, 'results')),
     baseUrl: env.DATABASE_URL || DEFAULT_BENCH_URL,
+    baselineDir: args.baseline === undefined ? undefined : path.resolve(args.baseline),
   };
 }
 

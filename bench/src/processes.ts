@@ -94,6 +94,8 @@ export interface LecternOptions {
   cacheEntries: number;
   /** Directory for --cpu-prof output, if profiling. */
   cpuProfDir?: string | undefined;
+  /** The server package to start (default: this checkout's apps/server). */
+  serverDir?: string | undefined;
 }
 
 export function startLectern(opts: LecternOptions): Promise<ServerProcess> {
@@ -115,7 +117,7 @@ export function startLectern(opts: LecternOptions): Promise<ServerProcess> {
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else env.ALLOW_PGLITE_IN_PRODUCTION = 'true';
   const flags = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-  return start('src/main.ts', SERVER_DIR, env, flags, '/health-check/');
+  return start('src/main.ts', opts.serverDir ?? SERVER_DIR, env, flags, '/health-check/');
 }
 
 export function startFloor(opts: {

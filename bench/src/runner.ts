@@ -30,6 +30,9 @@ import {
 } from './scenarios.ts';
 import { dropDatabase, seedPglite, seedPostgres } from './seed.ts';
 
+/** The server name of `--baseline`'s Lectern in results and reports. */
+export const BASELINE_SERVER = 'baseline checkout, cache off';
+
 export interface ScenarioResult {
   id: ScenarioId;
   title: string;
@@ -234,9 +237,11 @@ export function lectern(
   databaseUrl: string | undefined,
   dataDir: string,
   cacheEntries: number,
+  serverDir?: string,
 ): Promise<ServerProcess> {
   const { config } = ctx.options;
   return startLectern({
+    serverDir,
     databaseUrl,
     dataDir,
     jwtSecret: ctx.jwtSecret,
@@ -341,11 +346,17 @@ async function benchPostgres(ctx: RunContext, posts: number, main: boolean): Pro
       : undefined;
     const uncached = keep(await lectern(ctx, url, ctx.dataDir, 0));
     const cached = keep(await lectern(ctx, url, ctx.dataDir, 1000));
+    const { baselineDir } = ctx.options;
+    const baseline =
+      main && baselineDir
+        ? keep(await lectern(ctx, url, ctx.dataDir, 0, path.join(baselineDir, 'apps/server')))
+        : undefined;
     const fOff = await withPg(url, (q) => fixtures(uncached, q));
     const f = await withPg(url, (q) => fixtures(cached, q));
     if (floor) await warmUp(ctx, floor, 'floor', NO_FIXTURES);
     await warmUp(ctx, uncached, 's1', fOff);
     await warmUp(ctx, cached, 's1', f);
+    if (baseline) await warmUp(ctx, baseline, 's1', fOff);
     const off = (id: ScenarioId): Job => ({
       id,
       server: uncached,
@@ -354,6 +365,8 @@ async function benchPostgres(ctx: RunContext, posts: number, main: boolean): Pro
       f: fOff,
     });
     const on = (id: ScenarioId): Job => ({ id, server: cached, serverName: 'lectern, cache on', posts, f });
+    const before = (id: ScenarioId): Job[] =>
+      baseline ? [{ id, server: baseline, serverName: BASELINE_SERVER, posts, f: fOff }] : [];
 
     const scenarios: ScenarioResult[] = [];
     let bySize: Record<string, number> = {};
@@ -362,14 +375,20 @@ async function benchPostgres(ctx: RunContext, posts: number, main: boolean): Pro
         ...(await measureTogether(ctx, [
           { id: 'floor', server: floor, serverName: 'floor', posts, f: NO_FIXTURES },
           off('s1'),
+          ...before('s1'),
           off('s2'),
+          ...before('s2'),
           off('s2k'),
+          ...before('s2k'),
           off('s3'),
+          ...before('s3'),
           off('s4'),
+          off('s6'),
+          ...before('s6'),
           on('s1'),
         ])),
       );
-      for (const id of ['s5', 's6', 's7'] as const) scenarios.push(...(await measure(ctx, off(id))));
+      for (const id of ['s5', 's7'] as const) scenarios.push(...(await measure(ctx, off(id))));
       for (const id of ['s1-etag', 's2', 's3', 's6'] as const)
         scenarios.push(...(await measure(ctx, on(id))));
       // Constant statements per list request whatever the page size.
