@@ -13,6 +13,7 @@ import * as m0040 from './0040_image_variants.ts';
 import * as m0041 from './0041_event_notify.ts';
 import * as m0050 from './0050_webhooks.ts';
 import * as m0060 from './0060_post_ranking.ts';
+import * as m0061 from './0061_post_counts.ts';
 
 /** Every migration, in order. A new file is added here with the next number; names never change. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0041_event_notify': m0041,
   '0050_webhooks': m0050,
   '0060_post_ranking': m0060,
+  '0061_post_counts': m0061,
 };

@@ -177,6 +177,14 @@ export interface FileTable {
   uploaded_at: Timestamp;
 }
 
+/** Live and live-published posts, kept by triggers (migration 0061): the unfiltered lists' counts. */
+export interface PostCountsTable {
+  id: number;
+  /** bigint: read it cast (`::int`), as counts are everywhere else. */
+  live: ColumnType<string, never, never>;
+  published: ColumnType<string, never, never>;
+}
+
 /** One row (id = 1): bumped at the commit of every content write (migration 0020). */
 export interface ContentVersionTable {
   id: ColumnType<number, number, never>;
@@ -217,6 +225,7 @@ export interface Database {
   post_categories: PostCategoryTable;
   files: FileTable;
   content_version: ContentVersionTable;
+  post_counts: PostCountsTable;
   post_revisions: PostRevisionTable;
   content_keys: ContentKeyTable;
   content_events: ContentEventTable;

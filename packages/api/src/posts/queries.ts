@@ -246,23 +246,52 @@ function after(
 
 const countOf = (qb: PostQuery) => qb.select(sql<number>`count(*)::int`.as('count'));
 
+/** True when the list has no filter but the published state: its count is kept by post_counts. */
+function unfiltered(filters: PostFilters): boolean {
+  return (
+    filters.category === undefined &&
+    filters.author === undefined &&
+    filters.tag === undefined &&
+    filters.search === undefined &&
+    filters.scheduled === undefined
+  );
+}
+
 /**
- * The number of posts the list shows, as a one-row query. For a non-staff viewer "published, or mine"
- * is counted as published posts plus the viewer's own drafts: each half is an index-only scan of a
- * partial index, where the OR would read the whole table.
+ * The number of posts the list shows, as a one-row query. Without filters it is read from the counts
+ * the database keeps (`post_counts`, migration 0061: one row instead of counting every live post); a
+ * user's own drafts are added by an index-only count of their posts. Otherwise it is counted. For a
+ * non-staff viewer "published, or mine" is counted as published posts plus the viewer's own drafts:
+ * each half is an index-only scan of a partial index, where the OR would read the whole table.
  */
 function countQuery(db: Kysely<Database>, opts: PostListOptions) {
   const { viewer, filters } = opts;
   const ownId = viewer.id;
+  const live = db.selectFrom('posts').where(sql<boolean>`not posts.is_deleted`);
+  const ownDrafts = (id: number) =>
+    countOf(filtered(live.where(sql<boolean>`not posts.is_published`).where('posts.author_id', '=', id), filters));
+  if (unfiltered(filters)) {
+    const kept = (column: 'live' | 'published' | 'drafts') =>
+      db
+        .selectFrom('post_counts')
+        .where('post_counts.id', '=', 1)
+        .select(
+          column === 'drafts'
+            ? sql<number>`(post_counts.live - post_counts.published)::int`.as('count')
+            : sql<number>`post_counts.${sql.ref(column)}::int`.as('count'),
+        );
+    const publishedOnly = filters.isPublished === true || (!viewer.staff && ownId === null);
+    if (publishedOnly) return kept('published');
+    if (viewer.staff) return kept(filters.isPublished === false ? 'drafts' : 'live');
+    if (ownId !== null && filters.isPublished === undefined) {
+      return db.selectNoFrom(sql<number>`(${kept('published')}) + (${ownDrafts(ownId)})`.as('count'));
+    }
+  }
   if (viewer.staff || ownId === null || filters.isPublished !== undefined) {
     return countOf(filtered(visibleTo(db.selectFrom('posts'), viewer), filters));
   }
-  const live = db.selectFrom('posts').where(sql<boolean>`not posts.is_deleted`);
   const published = countOf(filtered(live.where(sql<boolean>`posts.is_published`), filters));
-  const ownDrafts = countOf(
-    filtered(live.where(sql<boolean>`not posts.is_published`).where('posts.author_id', '=', ownId), filters),
-  );
-  return db.selectNoFrom(sql<number>`(${published}) + (${ownDrafts})`.as('count'));
+  return db.selectNoFrom(sql<number>`(${published}) + (${ownDrafts(ownId)})`.as('count'));
 }
 
 export interface PostListOptions {
