@@ -6,9 +6,9 @@ import type { UserRef } from '../shared/schemas.ts';
 import { type CategoryRef, type ListOrder, listOrder, type PostOrdering, type SortKey } from './schemas.ts';
 
 /*
- * Every list here runs two statements whatever the page size: a count, and the page itself with
- * each post's author (a join), categories and thumbnail variants (correlated json_aggs evaluated for
- * the page's rows only). Conditions that a partial index must match (`NOT is_deleted`, `is_published`) are written
+ * Every list here runs a fixed number of statements whatever the page size (the post list one: its page
+ * with the count inside; the trash two), each post with its author (a join), categories and thumbnail
+ * variants (correlated json_aggs evaluated for the page's rows only). Conditions that a partial index must match (`NOT is_deleted`, `is_published`) are written
  * as literals, never as parameters, so the planner can prove the index predicate.
  */
 
@@ -35,10 +35,10 @@ export interface Viewer {
   staff: boolean;
 }
 
-/** A post row with what its API shape needs from other tables. */
 /** A post's own columns, without those the database derives for searching and filtering. */
 export type StoredPost = Omit<PostRow, 'search_vector' | 'rank_vector' | 'tag_keys'>;
 
+/** A post row with what its API shape needs from other tables. */
 export type PostRecord = StoredPost & {
   author: UserRef;
   categories: CategoryRef[];
@@ -226,14 +226,13 @@ function after(
   const op = sql.raw(ascending ? '>' : '<');
   if (order === 'published_at' || order === '-published_at') {
     const [date, id] = values as [RawBuilder<unknown>, RawBuilder<unknown>];
-    const { viewer, filters } = opts;
+    const { viewer } = opts;
     const undated = qb.where(sql<boolean>`posts.published_at is null`);
-    const drafts =
-      filters.isPublished === true || (!viewer.staff && viewer.id === null)
-        ? undefined
-        : viewer.staff || viewer.id === null
-          ? undated
-          : undated.where('posts.author_id', '=', viewer.id);
+    const drafts = seesOnlyPublished(opts)
+      ? undefined
+      : viewer.staff || viewer.id === null
+        ? undated
+        : undated.where('posts.author_id', '=', viewer.id);
     if (key[0] === null) {
       // Past the dated rows: an empty range when this view has no undated rows.
       return { range: (drafts ?? qb.where(sql<boolean>`false`)).where(sql<boolean>`posts.id ${op} ${id}`) };
@@ -245,6 +244,10 @@ function after(
 }
 
 const countOf = (qb: PostQuery) => qb.select(sql<number>`count(*)::int`.as('count'));
+
+/** A list of published posts only: asked for, or the viewer is no user (a content key, anonymous). */
+const seesOnlyPublished = ({ viewer, filters }: Pick<PostListOptions, 'viewer' | 'filters'>) =>
+  filters.isPublished === true || (!viewer.staff && viewer.id === null);
 
 /** True when the list has no filter but the published state: its count is kept by post_counts. */
 function unfiltered(filters: PostFilters): boolean {
@@ -269,7 +272,9 @@ function countQuery(db: Kysely<Database>, opts: PostListOptions) {
   const ownId = viewer.id;
   const live = db.selectFrom('posts').where(sql<boolean>`not posts.is_deleted`);
   const ownDrafts = (id: number) =>
-    countOf(filtered(live.where(sql<boolean>`not posts.is_published`).where('posts.author_id', '=', id), filters));
+    countOf(
+      filtered(live.where(sql<boolean>`not posts.is_published`).where('posts.author_id', '=', id), filters),
+    );
   if (unfiltered(filters)) {
     const kept = (column: 'live' | 'published' | 'drafts') =>
       db
@@ -280,8 +285,7 @@ function countQuery(db: Kysely<Database>, opts: PostListOptions) {
             ? sql<number>`(post_counts.live - post_counts.published)::int`.as('count')
             : sql<number>`post_counts.${sql.ref(column)}::int`.as('count'),
         );
-    const publishedOnly = filters.isPublished === true || (!viewer.staff && ownId === null);
-    if (publishedOnly) return kept('published');
+    if (seesOnlyPublished(opts)) return kept('published');
     if (viewer.staff) return kept(filters.isPublished === false ? 'drafts' : 'live');
     if (ownId !== null && filters.isPublished === undefined) {
       return db.selectNoFrom(sql<number>`(${kept('published')}) + (${ownDrafts(ownId)})`.as('count'));
