@@ -1,11 +1,11 @@
 import { initTRPC } from '@trpc/server';
 import { TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/rpc';
-import superjson from 'superjson';
 import type { OpenApiMeta } from 'trpc-to-openapi';
 import { z } from 'zod';
 import { type Context, contentKeyRefused } from './context.ts';
 import { describeError, type FieldErrors, fail, MACHINE_CODES, type MachineCode } from './errors.ts';
 import { cleanInput, TextError } from './shared/text.ts';
+import { wireTransformer } from './shared/wire.ts';
 
 // DRF-style wording for a missing field, on both doors.
 z.config({
@@ -57,7 +57,7 @@ const t = initTRPC
   .context<Context>()
   .meta<LecternMeta>()
   .create({
-    transformer: superjson,
+    transformer: wireTransformer,
     // Subscriptions (events.subscribe) over SSE: a ping keeps proxies from closing a quiet stream,
     // and a client that hears nothing, not even a ping, for longer reconnects (resuming by event id).
     sse: {
