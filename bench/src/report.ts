@@ -186,13 +186,44 @@ export function markdown(
     ),
   ];
   if (run.scaling.length > 0) {
+    const sizes = [...new Set(run.scenarios.map((r) => r.posts))].sort((a, b) => a - b);
+    const columns: Array<[ScenarioId, string]> = [
+      ['s1', 'lectern, cache off'],
+      ['s1', 'lectern, cache on'],
+      ['s2', 'lectern, cache off'],
+      ['s2k', 'lectern, cache off'],
+      ['s2k', 'lectern, cache on'],
+      ['s3', 'lectern, cache off'],
+      ['s3', 'lectern, cache on'],
+    ];
+    const cell = (r: ScenarioResult | undefined) =>
+      r ? `${r.requestsPerSecond.toFixed(0)} (p50 ${r.p50}, p99 ${r.p99})` : '-';
     lines.push(
       '',
       ...table(
-        ['posts', 'count(*) of (1), ms', 'statements of (3), ms', '(3) matches'],
+        [
+          'posts',
+          ...columns.map(([id, server]) => `${id.replace('s', '(')}) ${server.replace('lectern, ', '')}`),
+        ],
+        sizes.map((posts) => [
+          label(posts),
+          ...columns.map(([id, server]) =>
+            cell(run.scenarios.find((r) => r.id === id && r.server === server && r.posts === posts)),
+          ),
+        ]),
+      ),
+      '',
+      ...table(
+        ['posts', '(1) statements, ms', '(2k) statements, ms', '(3) statements, ms', '(3) matches'],
         [...run.scaling]
           .sort((a, b) => a.posts - b.posts)
-          .map((s) => [label(s.posts), s.countMs ?? '-', s.searchMs?.toFixed(1) ?? '-', s.searchMatches]),
+          .map((s) => [
+            label(s.posts),
+            s.listMs?.toFixed(1) ?? '-',
+            s.deepMs?.toFixed(1) ?? '-',
+            s.searchMs?.toFixed(1) ?? '-',
+            s.searchMatches,
+          ]),
       ),
     );
   }
