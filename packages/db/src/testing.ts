@@ -169,3 +169,14 @@ export async function writeMigratedPgliteDir(
   const pglite = new PGlite(dir, { loadDataDir: new Blob([await readFile(info.template)]) });
   await pglite.close();
 }
+
+/** A bare user row with unique names (tests of tables that need an owner); its id. */
+export async function insertBareUser(db: Kysely<Database>): Promise<number> {
+  const tag = randomBytes(4).toString('hex');
+  const row = await db
+    .insertInto('users')
+    .values({ email: `${tag}@test.lectern`, username: `u_${tag}`, slug: `u-${tag}`, password_hash: 'x' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

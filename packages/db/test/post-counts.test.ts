@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/index.ts';
-import { openTestDb, type TestDb } from '../src/testing.ts';
+import { insertBareUser, openTestDb, type TestDb } from '../src/testing.ts';
 
 describe('post_counts', () => {
   let t: TestDb;
@@ -41,15 +41,7 @@ describe('post_counts', () => {
     expect(await kept(), what).toEqual(await counted());
   };
 
-  async function newUser(): Promise<number> {
-    const tag = randomUUID().slice(0, 8);
-    const row = await t.db
-      .insertInto('users')
-      .values({ email: `${tag}@test.lectern`, username: `u_${tag}`, slug: `u-${tag}`, password_hash: 'x' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
+  const newUser = () => insertBareUser(t.db);
   const post = (author: number, published: boolean, deleted = false) => {
     const tag = randomUUID().slice(0, 12);
     return {

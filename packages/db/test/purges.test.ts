@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeExpiredRows } from '../src/purges.ts';
-import { openTestDb, type TestDb } from '../src/testing.ts';
+import { insertBareUser, openTestDb, type TestDb } from '../src/testing.ts';
 
 const ago = (seconds: number) => sql<Date>`now() - make_interval(secs => ${seconds})`;
 const ahead = (seconds: number) => sql<Date>`now() + make_interval(secs => ${seconds})`;
@@ -17,15 +17,7 @@ describe('purgeExpiredRows', () => {
     await t.close();
   });
 
-  async function newUser(): Promise<number> {
-    const tag = randomUUID().slice(0, 8);
-    const row = await t.db
-      .insertInto('users')
-      .values({ email: `${tag}@test.lectern`, username: `u_${tag}`, slug: `u-${tag}`, password_hash: 'x' })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
-  }
+  const newUser = () => insertBareUser(t.db);
 
   it('deletes expired refresh tokens in batches of batchSize, at most maxBatches per pass; live ones stay', async () => {
     const userId = await newUser();
