@@ -232,6 +232,7 @@ describe('post list: keyset pagination', () => {
       forge({ o: 'nope', k: [] }),
       forge({ o: 'title', k: ['x', 1], c: -1 }),
       forge({ o: 'title', k: ['x', 1], c: 'many' }),
+      forge({ o: 'title', k: ['x', 1], c: 2 ** 40 }),
       `${'A'.repeat(2001)}`,
     ];
     for (const cursor of bad) {

@@ -19,7 +19,7 @@ import { type ListOrder, type SortKey, sortKeys } from './schemas.ts';
 const envelope = z.object({
   o: z.enum(Object.keys(sortKeys) as [ListOrder, ...ListOrder[]]),
   k: z.unknown(),
-  c: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  c: z.number().int().nonnegative().max(2_147_483_647).optional(),
 });
 
 export function encodeCursor(order: ListOrder, key: SortKey, count: number): string {
